@@ -1,0 +1,2 @@
+// The system libyaml header, exposed to Swift as the CLibYAML module.
+#include <yaml.h>

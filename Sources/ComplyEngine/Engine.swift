@@ -1,0 +1,240 @@
+// Engine: runs a compiled pack over a data folder. The plan: select the rules; find each
+// dataset's files; load the datasets that rules look into (joins, `in dataset.column`,
+// expected groups) once into hashed tables; then stream every dataset that has rules exactly
+// once, feeding each row to all of its rules, row and aggregate alike; finally judge the
+// groups and order the violations by rule, file and line.
+
+public import ComplyCore
+import ComplyCSV
+import ComplyExpr
+public import ComplyRules
+import Foundation
+
+/// What a check is asked to do.
+public struct CheckOptions: Sendable {
+  public var dataDirectory: String
+  /// `--encoding`: forces the encoding of every data file.
+  public var encoding: String?
+  /// Mask `pii: true` columns (default on; `--no-mask` turns it off).
+  public var mask: Bool
+  /// `--rule`: rule ids or globs (`FEE-*`); empty selects all.
+  public var rulePatterns: [String]
+  /// `--category`: categories; empty selects all.
+  public var categories: [String]
+  /// Secret for fingerprints (COMPLY_FINGERPRINT_SECRET).
+  public var fingerprintSecret: String?
+  /// Called with (bytes read, total bytes) while files stream.
+  public var progress: (@Sendable (Int, Int) -> Void)?
+
+  public init(
+    dataDirectory: String, encoding: String? = nil, mask: Bool = true, rulePatterns: [String] = [],
+    categories: [String] = [], fingerprintSecret: String? = nil,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) {
+    self.dataDirectory = dataDirectory
+    self.encoding = encoding
+    self.mask = mask
+    self.rulePatterns = rulePatterns
+    self.categories = categories
+    self.fingerprintSecret = fingerprintSecret
+    self.progress = progress
+  }
+}
+
+public enum Engine {
+  /// Runs the selected rules of `pack` over the data folder.
+  public static func check(_ pack: CompiledPack, options: CheckOptions) throws(ComplyError) -> CheckResult {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: options.dataDirectory, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw ComplyError("data folder '\(options.dataDirectory)' does not exist")
+    }
+    let selected = try select(pack.rules, patterns: options.rulePatterns, categories: options.categories)
+    let dataFiles = DataFiles.list(options.dataDirectory)
+    let forced = try options.encoding.map { (name: String) throws(ComplyError) in try TextEncoding(name: name) }
+
+    // Which files each dataset has; rules whose datasets are absent and optional are skipped.
+    var files: [String: [InputFile]] = [:]
+    var missing: [String] = []
+    var errors = DiagnosticBag()
+    let needed = Set(selected.flatMap { [$0.dataset.name] + $0.lookupDatasets })
+    for name in needed.sorted() {
+      guard let spec = pack.pack.datasets[name] else { continue }
+      let found = inputFiles(spec, root: options.dataDirectory, listing: dataFiles, forced: forced)
+      if found.isEmpty {
+        if spec.optional { missing.append(name) } else {
+          errors.add(missingMessage(spec, root: options.dataDirectory), at: spec.location)
+        }
+      }
+      files[name] = found
+    }
+    try errors.throwIfAny()
+    var skipped: [(rule: String, reason: String)] = []
+    let runnable = selected.filter { rule in
+      guard let absent = ([rule.dataset.name] + rule.lookupDatasets.sorted()).first(where: missing.contains) else {
+        return true
+      }
+      skipped.append((rule.rule.id, "dataset \(absent) not provided"))
+      return false
+    }
+
+    let collector = FindingCollector()
+    let streamed = Set(runnable.map(\.dataset.name))
+    var summaries: [String: DatasetSummary] = [:]
+    let totalBytes = files.values.joined().reduce(0) { $0 + $1.size }
+    var progress = ProgressCounter(total: totalBytes, report: options.progress)
+
+    // Lookup tables, loaded once.
+    var store = LookupStore()
+    for name in Set(runnable.flatMap(\.lookupDatasets)).sorted() {
+      guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
+      let sink = streamed.contains(name) ? FindingCollector() : collector
+      var rows: [ParsedRow] = []
+      for input in inputs {
+        try read(input, spec: spec, findings: sink, progress: &progress) { row in
+          rows.append(ParsedRow(values: row.values, file: row.file, line: row.line))
+        }
+      }
+      store.tables[name] = LookupTable(dataset: spec, rows: rows)
+      if !streamed.contains(name) {
+        summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: rows.count)
+      }
+    }
+
+    // One streaming pass per dataset, every rule of it fed each row.
+    let builder = ViolationBuilder(mask: options.mask, fingerprinter: Fingerprinter(secret: options.fingerprintSecret))
+    var violations: [Violation] = []
+    for name in streamed.sorted() {
+      guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
+      let runners = try runnable.filter { $0.dataset.name == name }.map { (rule: CompiledRule) throws(ComplyError) in
+        RuleRunner(rule: rule, lookups: try store.bind(rule), builder: builder)
+      }
+      var rows = 0
+      for input in inputs {
+        try read(input, spec: spec, findings: collector, progress: &progress) { row in
+          rows += 1
+          for runner in runners { runner.consume(row) }
+        }
+      }
+      for runner in runners {
+        runner.finish()
+        violations += runner.violations
+      }
+      summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: rows)
+    }
+    return CheckResult(
+      rules: runnable, violations: sortViolations(violations), findings: collector.findings,
+      datasets: summaries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, skippedRules: skipped)
+  }
+
+  /// Rules chosen by `--rule` and `--category`; a pattern that matches nothing is an error.
+  public static func select(_ rules: [CompiledRule], patterns: [String], categories: [String] = [])
+    throws(ComplyError) -> [CompiledRule]
+  {
+    var selected = rules
+    if !patterns.isEmpty {
+      for pattern in patterns where !rules.contains(where: { DataFiles.matches($0.rule.id, glob: pattern) }) {
+        throw ComplyError("no rule matches '\(pattern)'\(Suggestion.hint(for: pattern, in: rules.map(\.rule.id)))")
+      }
+      selected = selected.filter { r in patterns.contains { DataFiles.matches(r.rule.id, glob: $0) } }
+    }
+    if !categories.isEmpty {
+      for category in categories where !rules.contains(where: { $0.rule.category == category }) {
+        throw ComplyError("no rule has category '\(category)'\(Suggestion.hint(for: category, in: Set(rules.map(\.rule.category))))")
+      }
+      selected = selected.filter { categories.contains($0.rule.category) }
+    }
+    return selected
+  }
+
+  /// Orders violations by rule id, then file, then line; groups without rows last.
+  static func sortViolations(_ violations: [Violation]) -> [Violation] {
+    violations.enumerated().sorted { a, b in
+      let x = a.element
+      let y = b.element
+      if x.ruleID != y.ruleID { return x.ruleID < y.ruleID }
+      switch (x.file, y.file) {
+      case (nil, .some): return false
+      case (.some, nil): return true
+      case let (f?, g?) where f != g: return f < g
+      default: break
+      }
+      if x.line != y.line { return (x.line ?? Int.max) < (y.line ?? Int.max) }
+      let gx = x.group?.map(\.value).joined(separator: "\u{1F}") ?? ""
+      let gy = y.group?.map(\.value).joined(separator: "\u{1F}") ?? ""
+      return gx != gy ? gx < gy : a.offset < b.offset
+    }.map(\.element)
+  }
+
+  // MARK: - Files
+
+  struct InputFile {
+    var path: String
+    var display: String
+    var size: Int
+    var options: CSVOptions
+  }
+
+  static func inputFiles(_ spec: DatasetSpec, root: String, listing: [String], forced: TextEncoding?) -> [InputFile] {
+    var options = CSVOptions()
+    options.delimiter = spec.delimiter
+    options.encoding = forced ?? spec.encoding.flatMap { try? TextEncoding(name: $0) }
+    switch spec.source {
+    case .files(let globs):
+      return listing.filter { path in globs.contains { DataFiles.matches(path, glob: $0) } }.map { relative in
+        let full = (root as NSString).appendingPathComponent(relative)
+        return InputFile(path: full, display: relative, size: fileSize(full), options: options)
+      }
+    case .packFile(let absolute, let relative):
+      guard FileManager.default.fileExists(atPath: absolute) else { return [] }
+      options.encoding = spec.encoding.flatMap { try? TextEncoding(name: $0) }
+      return [InputFile(path: absolute, display: relative, size: fileSize(absolute), options: options)]
+    }
+  }
+
+  static func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+  }
+
+  static func missingMessage(_ spec: DatasetSpec, root: String) -> String {
+    switch spec.source {
+    case .files(let globs):
+      return "no file under '\(root)' matches dataset '\(spec.name)' (files: \(globs.joined(separator: ", ")))"
+    case .packFile(_, let relative):
+      return "dataset '\(spec.name)': pack file '\(relative)' does not exist"
+    }
+  }
+
+  /// Streams one file, calling `body` with each well-formed row.
+  static func read(
+    _ input: InputFile, spec: DatasetSpec, findings: FindingCollector, progress: inout ProgressCounter,
+    _ body: (ParsedRow) throws(ComplyError) -> Void
+  ) throws(ComplyError) {
+    let reader = try CSVReader(path: input.path, displayPath: input.display, options: input.options)
+    let decoder = try RowDecoder(dataset: spec, header: reader.header, file: input.display)
+    let row = ParsedRow(columnCount: spec.columns.count, file: input.display)
+    var lastBytes = 0
+    while try reader.next() {
+      if decoder.decode(reader.record, into: row, findings: findings) { try body(row) }
+      if reader.bytesRead - lastBytes >= 1 << 20 {
+        progress.advance(reader.bytesRead - lastBytes)
+        lastBytes = reader.bytesRead
+      }
+    }
+    progress.advance(reader.bytesRead - lastBytes)
+    findings.summarize(file: input.display)
+  }
+}
+
+/// Forwards bytes-read progress to the caller's callback.
+struct ProgressCounter {
+  let total: Int
+  let report: (@Sendable (Int, Int) -> Void)?
+  var done = 0
+
+  mutating func advance(_ bytes: Int) {
+    done += bytes
+    report?(done, total)
+  }
+}

@@ -1,0 +1,124 @@
+// ParsedRow and RowDecoder: turn a CSV record into typed values in the dataset's declared
+// column order, reporting cells that do not parse as data findings.
+
+import ComplyCSV
+import ComplyCore
+import ComplyExpr
+import ComplyRules
+
+/// A row's typed values, reused for every record of a file.
+final class ParsedRow: RowValues {
+  var values: [Value]
+  var file: String
+  var line: Int
+
+  init(columnCount: Int, file: String) {
+    values = Array(repeating: .null, count: columnCount)
+    self.file = file
+    line = 0
+  }
+
+  init(values: [Value], file: String, line: Int) {
+    self.values = values
+    self.file = file
+    self.line = line
+  }
+
+  func value(at column: Int) -> Value { values[column] }
+}
+
+/// Collects data findings, at most `perColumnLimit` invalid values per file and column.
+final class FindingCollector {
+  static let perColumnLimit = 20
+  var findings: [Finding] = []
+  private var invalidCounts: [String: [String: Int]] = [:]
+  private var invalidOrder: [(file: String, column: String)] = []
+
+  func invalidValue(file: String, line: Int, column: ColumnSpec, text: String) {
+    let count = (invalidCounts[file]?[column.name] ?? 0) + 1
+    if count == 1 { invalidOrder.append((file, column.name)) }
+    invalidCounts[file, default: [:]][column.name] = count
+    guard count <= Self.perColumnLimit else { return }
+    let shown = column.pii ? PIIMask.mask(text) : text
+    findings.append(
+      Finding(
+        code: "data.invalid-value", severity: .warning, file: file, line: line,
+        column: column.name, text: shown,
+        message: "'\(shown)' is not a valid \(column.type.rawValue) in column '\(column.name)'"))
+  }
+
+  func malformedRow(file: String, line: Int, fields: Int, expected: Int) {
+    findings.append(
+      Finding(
+        code: "data.malformed-row", severity: .error, file: file, line: line, column: nil,
+        text: nil, message: "record has \(fields) fields but the header has \(expected); the row was skipped"))
+  }
+
+  /// Adds one summary finding per column whose invalid values exceeded the limit.
+  func summarize(file: String) {
+    for (f, column) in invalidOrder where f == file {
+      guard let count = invalidCounts[file]?[column], count > Self.perColumnLimit else { continue }
+      findings.append(
+        Finding(
+          code: "data.invalid-value", severity: .warning, file: file, line: nil, column: column,
+          text: nil,
+          message: "column '\(column)' has \(count) invalid values; the first \(Self.perColumnLimit) are listed"))
+    }
+  }
+}
+
+/// Maps a file's header to the dataset's columns and decodes records.
+struct RowDecoder {
+  let dataset: DatasetSpec
+  /// Field index in the file for each declared column, or nil when the file lacks it.
+  let fieldIndex: [Int?]
+  let file: String
+  let headerCount: Int
+
+  /// Matches headers to columns and aliases; a missing required column is an error naming the
+  /// closest header.
+  init(dataset: DatasetSpec, header: [String], file: String) throws(ComplyError) {
+    self.dataset = dataset
+    self.file = file
+    headerCount = header.count
+    var indexes: [Int?] = []
+    var errors = DiagnosticBag()
+    for column in dataset.columns {
+      let names = [column.name] + column.aliases
+      let index = header.firstIndex { names.contains($0) }
+      if index == nil, column.required {
+        let closest = Suggestion.closest(to: column.name, in: header) ?? header.first ?? ""
+        let hint = header.isEmpty ? "the file has no header" : "closest header is '\(closest)'"
+        errors.add(
+          "required column '\(column.name)' of dataset '\(dataset.name)' is missing; \(hint)",
+          at: SourceLocation(file: file, line: 1, column: 1))
+      }
+      indexes.append(index)
+    }
+    try errors.throwIfAny()
+    fieldIndex = indexes
+  }
+
+  /// Fills `row` from `record`; false when the record is malformed (reported).
+  func decode(_ record: CSVRecord, into row: ParsedRow, findings: FindingCollector) -> Bool {
+    row.line = record.line
+    guard record.count == headerCount else {
+      findings.malformedRow(file: file, line: record.line, fields: record.count, expected: headerCount)
+      return false
+    }
+    for (i, column) in dataset.columns.enumerated() {
+      guard let f = fieldIndex[i], !record.isEmptyField(f) else {
+        row.values[i] = .null
+        continue
+      }
+      let text = record.string(f)
+      if let value = ValueParser.parse(text, as: column.type, grades: column.grades) {
+        row.values[i] = value
+      } else {
+        row.values[i] = .null
+        findings.invalidValue(file: file, line: record.line, column: column, text: text)
+      }
+    }
+    return true
+  }
+}

@@ -1,0 +1,280 @@
+// Compiler: turns a Checked tree into nested closures, once per expression. Every name is
+// already a ValueRef, so evaluation does no lookups; a node whose inputs are all constants
+// is evaluated here and becomes a constant. Three-valued logic (SQL) lives in these closures:
+// a null operand makes a comparison or arithmetic null; `and`/`or` use Kleene logic.
+//
+// Compiling has side effects on the registries: aggregate calls and `dataset.column` sets
+// are registered here, only for expressions that type-checked.
+
+import ComplyCore
+internal import Foundation
+
+/// A compiled node: a constant, or a closure that reads the frame.
+enum Code {
+  case constant(Value)
+  case dynamic(Evaluator)
+
+  var evaluator: Evaluator {
+    switch self {
+    case .constant(let value): return { _ in value }
+    case .dynamic(let evaluate): return evaluate
+    }
+  }
+
+  var isConstant: Bool {
+    if case .constant = self { return true }
+    return false
+  }
+}
+
+/// Compiles Checked trees of one expression.
+struct Compiler {
+  let registry: CompileRegistry
+  /// The day `id_valid` compares birth dates with.
+  let today: Day
+  private(set) var references: Set<ValueRef> = []
+  /// The frame constant subtrees are folded with; they never read it.
+  private let scratch = EvalFrame()
+  /// Lists up to this long are scanned rather than hashed.
+  static let scanLimit = 4
+
+  init(registry: CompileRegistry, today: Day) {
+    self.registry = registry
+    self.today = today
+  }
+
+  /// Folds `evaluate` to a constant when every input is one.
+  private func make(_ inputs: [Code], _ evaluate: @escaping Evaluator) -> Code {
+    inputs.allSatisfy(\.isConstant) ? .constant(evaluate(scratch)) : .dynamic(evaluate)
+  }
+
+  mutating func compile(_ node: Checked) -> Code {
+    switch node.kind {
+    case .constant(let value, _):
+      return .constant(value)
+    case .reference(let ref, _):
+      references.insert(ref)
+      return Self.read(ref)
+    case .exists(let join, _):
+      return .dynamic { frame in .bool(frame.joins[join] != nil) }
+    case .list, .namedList, .datasetColumn, .invalid:
+      // The checker only lets lists appear after `in`, compiled by `membership`, and the
+      // compiler only sees trees without errors.
+      return .constant(.null)
+    case .negate(let operand):
+      let x = compile(operand)
+      let a = x.evaluator
+      return make([x]) { frame in Arithmetic.negate(a(frame)) }
+    case .not(let operand):
+      let x = compile(operand)
+      let a = x.evaluator
+      return make([x]) { frame in
+        guard case .bool(let b) = a(frame) else { return .null }
+        return .bool(!b)
+      }
+    case .binary(let op, let lhs, let rhs):
+      return binary(op, compile(lhs), compile(rhs))
+    case .isNull(let operand, let negated):
+      let x = compile(operand)
+      let a = x.evaluator
+      return make([x]) { frame in .bool(a(frame).isNull != negated) }
+    case .membership(let lhs, let rhs, let negated):
+      return membership(compile(lhs), rhs, negated: negated)
+    case .call(let builtin, let arguments):
+      let codes = arguments.map { compile($0) }
+      let evaluate = builtin.evaluator(
+        codes.map(\.evaluator), types: arguments.map(\.type), result: node.type, today: today)
+      return make(codes, evaluate)
+    case .matches(let text, let regex, _):
+      let x = compile(text)
+      let a = x.evaluator
+      return make([x]) { frame in
+        guard case .string(let s) = a(frame) else { return .null }
+        let range = NSRange(location: 0, length: s.utf16.count)
+        return .bool(regex.firstMatch(in: s, range: range) != nil)
+      }
+    case .aggregate(let kind, _, let argument, let rowRegistry):
+      return aggregate(kind, argument, rowRegistry, type: node.type)
+    }
+  }
+
+  /// How a ValueRef is read; a missing row reads as null.
+  static func read(_ ref: ValueRef) -> Code {
+    switch ref {
+    case .column(let i): return .dynamic { frame in frame.row?.value(at: i) ?? .null }
+    case .join(let j, let c): return .dynamic { frame in frame.joins[j]?.value(at: c) ?? .null }
+    case .group(let i): return .dynamic { frame in frame.group[i] }
+    case .computed(let i): return .dynamic { frame in frame.computed[i] }
+    case .constant(let value): return .constant(value)
+    }
+  }
+
+  // MARK: - Operators
+
+  private func binary(_ op: BinaryOperator, _ l: Code, _ r: Code) -> Code {
+    let a = l.evaluator
+    let b = r.evaluator
+    switch op {
+    case .and:
+      // Kleene logic: false wins, then null, then true.
+      return make([l, r]) { frame in
+        let x = a(frame)
+        if case .bool(false) = x { return x }
+        let y = b(frame)
+        if case .bool(false) = y { return y }
+        return x.isNull || y.isNull ? .null : .bool(true)
+      }
+    case .or:
+      return make([l, r]) { frame in
+        let x = a(frame)
+        if case .bool(true) = x { return x }
+        let y = b(frame)
+        if case .bool(true) = y { return y }
+        return x.isNull || y.isNull ? .null : .bool(false)
+      }
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+      return comparison(op, l, r)
+    case .add: return arithmetic(l, r, Arithmetic.add)
+    case .subtract: return arithmetic(l, r, Arithmetic.subtract)
+    case .multiply: return arithmetic(l, r, Arithmetic.multiply)
+    case .divide: return arithmetic(l, r, Arithmetic.divide)
+    case .remainder: return arithmetic(l, r, Arithmetic.remainder)
+    }
+  }
+
+  private func arithmetic(_ l: Code, _ r: Code, _ operation: @escaping (Value, Value) -> Value)
+    -> Code
+  {
+    let a = l.evaluator
+    let b = r.evaluator
+    return make([l, r]) { frame in
+      let x = a(frame)
+      if x.isNull { return .null }
+      let y = b(frame)
+      if y.isNull { return .null }
+      return operation(x, y)
+    }
+  }
+
+  /// The comparison of two non-null values.
+  static func compare(_ op: BinaryOperator, _ x: Value, _ y: Value) -> Value {
+    switch op {
+    case .equal: return .bool(Arithmetic.equal(x, y))
+    case .notEqual: return .bool(!Arithmetic.equal(x, y))
+    default:
+      guard let order = Value.compare(x, y) else { return .null }
+      switch op {
+      case .less: return .bool(order < 0)
+      case .lessEqual: return .bool(order <= 0)
+      case .greater: return .bool(order > 0)
+      default: return .bool(order >= 0)
+      }
+    }
+  }
+
+  private func comparison(_ op: BinaryOperator, _ l: Code, _ r: Code) -> Code {
+    let a = l.evaluator
+    // The common `column > literal` reads one value per evaluation.
+    if case .constant(let y) = r {
+      if y.isNull { return .constant(.null) }
+      return make([l]) { frame in
+        let x = a(frame)
+        return x.isNull ? .null : Self.compare(op, x, y)
+      }
+    }
+    let b = r.evaluator
+    return make([l, r]) { frame in
+      let x = a(frame)
+      if x.isNull { return .null }
+      let y = b(frame)
+      return y.isNull ? .null : Self.compare(op, x, y)
+    }
+  }
+
+  // MARK: - Membership
+
+  /// `x in list`: null for a null `x`; null elements of a list are ignored (a list is a set
+  /// of values), so `x not in [1, null]` is true for 2 rather than SQL's null.
+  private mutating func membership(_ l: Code, _ rhs: Checked, negated: Bool) -> Code {
+    let a = l.evaluator
+    let found = Value.bool(!negated)
+    let missing = Value.bool(negated)
+    /// Tests membership in values known now: a scan for a short list (comparing a few Chinese
+    /// strings is cheaper than hashing one), a hash set for a long one.
+    func inSet(_ values: [Value]) -> Code {
+      let values = values.filter { !$0.isNull }
+      if values.count <= Self.scanLimit {
+        return make([l]) { frame in
+          let x = a(frame)
+          if x.isNull { return .null }
+          for value in values where Arithmetic.equal(x, value) { return found }
+          return missing
+        }
+      }
+      let strings = values.compactMap { value -> String? in
+        if case .string(let s) = value { return s }
+        return nil
+      }
+      if strings.count == values.count {
+        // A Set<String> compares a hit once; Value's == on strings compares twice.
+        let set = Set(strings)
+        return make([l]) { frame in
+          guard case .string(let x) = a(frame) else { return .null }
+          return set.contains(x) ? found : missing
+        }
+      }
+      let set = Set(values)
+      return make([l]) { frame in
+        let x = a(frame)
+        if x.isNull { return .null }
+        return set.contains(x) ? found : missing
+      }
+    }
+    switch rhs.kind {
+    case .list(let elements):
+      let codes = elements.map { compile($0) }
+      if codes.allSatisfy(\.isConstant) {
+        return inSet(codes.map { $0.evaluator(scratch) })
+      }
+      let evaluators = codes.map(\.evaluator)
+      return .dynamic { frame in
+        let x = a(frame)
+        if x.isNull { return .null }
+        for element in evaluators {
+          let y = element(frame)
+          if !y.isNull, Arithmetic.equal(x, y) { return found }
+        }
+        return missing
+      }
+    case .namedList(_, let values):
+      return inSet(values)
+    case .datasetColumn(let dataset, let column):
+      let index = registry.setIndex(dataset: dataset, column: column)
+      return .dynamic { frame in
+        let x = a(frame)
+        if x.isNull { return .null }
+        return frame.sets[index].contains(x) ? found : missing
+      }
+    default:
+      return .constant(.null)
+    }
+  }
+
+  // MARK: - Aggregates
+
+  private func aggregate(
+    _ kind: AggregateKind, _ argument: Checked?, _ rowRegistry: CompileRegistry, type: ExprType
+  ) -> Code {
+    var compiled: CompiledExpression?
+    if let argument {
+      var inner = Compiler(registry: rowRegistry, today: today)
+      let code = inner.compile(argument)
+      compiled = CompiledExpression(
+        type: argument.type, references: inner.references, evaluate: code.evaluator)
+    }
+    let key = kind.rawValue + "(" + (argument.map(ExprDebugPrinter.render) ?? "") + ")"
+    let index = registry.addAggregate(
+      AggregateCall(kind: kind, argument: compiled, type: type), key: key)
+    return .dynamic { frame in frame.aggregates[index] }
+  }
+}

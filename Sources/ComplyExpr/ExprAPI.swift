@@ -1,0 +1,247 @@
+// The public contract of ComplyExpr: types, scopes, the evaluation frame and compiled
+// expressions. The rules loader builds a Scope per rule; the engine fills an EvalFrame per row
+// or group and calls the compiled closures. Nothing here knows about YAML or CSV.
+
+public import ComplyCore
+
+/// The static type of an expression.
+public indirect enum ExprType: Hashable, Sendable, CustomStringConvertible {
+  /// The type of the literal `null`; compatible with every type.
+  case null
+  case boolean, integer, decimal, string, date, time
+  /// Integer-valued (1 = Monday); compares with integers and with string literals that parse
+  /// as a weekday (`星期 == '周六'`).
+  case weekday
+  /// Integer-valued; compares with integers and with string literals that parse as a grade.
+  case grade
+  case list(ExprType)
+
+  /// The expression type of a dataset column type (`month` columns are dates).
+  public init(_ column: ColumnType) {
+    switch column {
+    case .string: self = .string
+    case .integer: self = .integer
+    case .decimal: self = .decimal
+    case .date, .month: self = .date
+    case .time: self = .time
+    case .boolean: self = .boolean
+    case .weekday: self = .weekday
+    case .grade: self = .grade
+    }
+  }
+
+  /// The type of a constant's value.
+  public init(of value: Value) {
+    switch value {
+    case .null: self = .null
+    case .bool: self = .boolean
+    case .int: self = .integer
+    case .decimal: self = .decimal
+    case .string: self = .string
+    case .date: self = .date
+    case .time: self = .time
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .null: return "null"
+    case .boolean: return "boolean"
+    case .integer: return "integer"
+    case .decimal: return "decimal"
+    case .string: return "string"
+    case .date: return "date"
+    case .time: return "time"
+    case .weekday: return "weekday"
+    case .grade: return "grade"
+    case .list(let element): return "list<\(element)>"
+    }
+  }
+}
+
+/// Where a name's value is found at evaluation time.
+public enum ValueRef: Hashable, Sendable {
+  /// A column of the rule's dataset: `frame.row.value(at:)`.
+  case column(Int)
+  /// A column of the `join`-th joined row: `frame.joins[join]?.value(at:)` (null when unmatched).
+  case join(Int, column: Int)
+  /// A group column of an aggregate rule: `frame.group[i]`.
+  case group(Int)
+  /// A `compute:` value of an aggregate rule: `frame.computed[i]`.
+  case computed(Int)
+  /// A constant known when the rule is compiled.
+  case constant(Value)
+}
+
+/// A name visible to an expression.
+public struct Binding: Sendable {
+  public var type: ExprType
+  public var ref: ValueRef
+  /// True for columns marked `pii: true`: templates mask their values unless told not to.
+  public var pii: Bool
+
+  public init(type: ExprType, ref: ValueRef, pii: Bool = false) {
+    self.type = type
+    self.ref = ref
+    self.pii = pii
+  }
+}
+
+/// A named list (`lists:` in datasets.yaml): `$name`.
+public struct ListConstant: Sendable {
+  public var elementType: ExprType
+  public var values: [Value]
+
+  public init(elementType: ExprType, values: [Value]) {
+    self.elementType = elementType
+    self.values = values
+  }
+}
+
+/// The aggregate functions of SPEC §2.2.
+public enum AggregateKind: String, Sendable {
+  /// `count()`: rows in the group.
+  case count
+  /// `count(x)`: rows where x is not null.
+  case countNonNull
+  /// `count_if(cond)`: rows where cond is true.
+  case countIf
+  /// `count_distinct(x)`: distinct non-null values.
+  case countDistinct
+  case sum, avg, min, max
+}
+
+/// One aggregate call found while compiling a group-level expression; the engine keeps one
+/// accumulator per call and stores its result in `frame.aggregates[index]`.
+public struct AggregateCall: Sendable {
+  public var kind: AggregateKind
+  /// The argument, compiled in the rule's row scope; nil for `count()`.
+  public var argument: CompiledExpression?
+  /// The result type: integer for the counts, the argument's type for min/max and integer
+  /// sums, decimal for avg and decimal sums.
+  public var type: ExprType
+
+  public init(kind: AggregateKind, argument: CompiledExpression?, type: ExprType) {
+    self.kind = kind
+    self.argument = argument
+    self.type = type
+  }
+}
+
+/// Collects what compiled expressions need from the engine beyond the row itself: the
+/// aggregate calls of a rule, and the `x in dataset.column` value sets of a pack. Indices
+/// handed out are stable; share one registry for every expression of a rule.
+public final class CompileRegistry: @unchecked Sendable {
+  public private(set) var aggregates: [AggregateCall] = []
+  /// `(dataset, column)` pairs; `frame.sets[i]` must hold the values of pair `i`.
+  public private(set) var sets: [(dataset: String, column: String)] = []
+  /// Index of each aggregate added with a key, so that `sum(金额)` written twice in a rule
+  /// is accumulated once.
+  private var aggregateIndex: [String: Int] = [:]
+
+  public init() {}
+
+  public func addAggregate(_ call: AggregateCall) -> Int {
+    aggregates.append(call)
+    return aggregates.count - 1
+  }
+
+  /// Adds `call` unless a call with the same `key` (its kind and argument, as the expression
+  /// compiler spells them) was added before, whose index it then returns.
+  public func addAggregate(_ call: AggregateCall, key: String) -> Int {
+    if let index = aggregateIndex[key] { return index }
+    let index = addAggregate(call)
+    aggregateIndex[key] = index
+    return index
+  }
+
+  public func setIndex(dataset: String, column: String) -> Int {
+    if let i = sets.firstIndex(where: { $0.dataset == dataset && $0.column == column }) { return i }
+    sets.append((dataset, column))
+    return sets.count - 1
+  }
+}
+
+/// The names an expression may use.
+public final class Scope: @unchecked Sendable {
+  /// Bare names: the dataset's columns in a row scope; group columns and computed names in a
+  /// group scope.
+  public var names: [String: Binding] = [:]
+  /// Join name → its columns (`std.标准金额`); bindings use `.join`.
+  public var joins: [String: (index: Int, columns: [String: Binding])] = [:]
+  /// Dataset name → column types, for `x in dataset.column`.
+  public var datasets: [String: [String: ExprType]] = [:]
+  /// `$name` lists and constants.
+  public var lists: [String: ListConstant] = [:]
+  public var constants: [String: Value] = [:]
+  /// Non-nil in a group scope: aggregate calls are allowed and their arguments are checked
+  /// in this row scope. Nil in a row scope, where aggregate calls are errors.
+  public var rowScope: Scope?
+  /// How string literals compared with grades read (`年级 == '初一'`): 初一 is 7 under 6-3
+  /// and 6 under 5-4.
+  public var gradeSystem: GradeSystem = .sixThree
+  public let registry: CompileRegistry
+
+  public init(registry: CompileRegistry) {
+    self.registry = registry
+  }
+}
+
+/// A row as compiled expressions read it: typed values by column index.
+public protocol RowValues: AnyObject {
+  func value(at column: Int) -> Value
+}
+
+/// What a compiled expression evaluates against; one per rule, reused for every row or group.
+public final class EvalFrame {
+  public var row: (any RowValues)?
+  public var joins: [(any RowValues)?] = []
+  public var group: [Value] = []
+  public var computed: [Value] = []
+  public var aggregates: [Value] = []
+  public var sets: [Set<Value>] = []
+
+  public init() {}
+}
+
+/// A type-checked expression compiled to a closure.
+public struct CompiledExpression: @unchecked Sendable {
+  public let type: ExprType
+  public let evaluate: (EvalFrame) -> Value
+  /// Every ValueRef the expression reads (aggregate arguments excluded).
+  public let references: Set<ValueRef>
+
+  public init(type: ExprType, references: Set<ValueRef>, evaluate: @escaping (EvalFrame) -> Value) {
+    self.type = type
+    self.references = references
+    self.evaluate = evaluate
+  }
+}
+
+/// A `message`/`owner` template compiled into literal text and expressions.
+public struct CompiledTemplate: @unchecked Sendable {
+  public enum Part {
+    case text(String)
+    /// An interpolated expression; `pii` when it is a bare reference to a pii column.
+    case expression(CompiledExpression, pii: Bool)
+  }
+
+  public let parts: [Part]
+
+  public init(parts: [Part]) { self.parts = parts }
+
+  /// The text with each `{expression}` replaced by its value (null → empty); pii values masked
+  /// with `PIIMask` when `mask` is true.
+  public func render(_ frame: EvalFrame, mask: Bool) -> String {
+    var out = ""
+    for part in parts {
+      switch part {
+      case .text(let s): out += s
+      case .expression(let e, let pii):
+        let text = e.evaluate(frame).description
+        out += pii && mask ? PIIMask.mask(text) : text
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,55 @@
+// Tests for exact decimal arithmetic: money never drifts.
+
+import Testing
+
+@testable import ComplyCore
+
+struct ExactDecimalTests {
+  func d(_ s: String) -> ExactDecimal {
+    guard let v = ExactDecimal(parsing: s) else { fatalError("bad literal \(s)") }
+    return v
+  }
+
+  @Test func pointOnePlusPointTwoIsPointThree() {
+    #expect(d("0.1") + d("0.2") == d("0.3"))
+  }
+
+  @Test func threeChargesOf500Point1DoNotExceed1500Point3() {
+    let total = d("500.1") + d("500.1") + d("500.1")
+    #expect(!(total > d("1500.3")))
+    #expect(total == d("1500.30"))
+  }
+
+  @Test func scaleIsKeptForDisplayButNotForEquality() {
+    #expect(d("200.50").description == "200.50")
+    #expect(d("200.50") == d("200.5"))
+    #expect(d("200.50").hashValue == d("200.5").hashValue)
+  }
+
+  @Test(arguments: [("1,234.56", "1234.56"), ("-0.5", "-0.5"), (".5", "0.5"), ("+7", "7"), ("12,345,678", "12345678")])
+  func parsesWrittenForms(text: String, expected: String) {
+    #expect(ExactDecimal(parsing: text)?.description == expected)
+  }
+
+  @Test(arguments: ["1,23", "12,34.5", "1.2.3", "", "-", "1e5", "¥5", "1,2345"])
+  func rejectsMalformedNumbers(text: String) {
+    #expect(ExactDecimal(parsing: text) == nil)
+  }
+
+  @Test func divisionRoundsToTenDigitsAndTrims() {
+    #expect(d("1").divided(by: d("3"))?.description == "0.3333333333")
+    #expect(d("10").divided(by: d("4"))?.description == "2.5")
+    #expect(d("1").divided(by: d("0")) == nil)
+  }
+
+  @Test func roundingIsHalfAwayFromZero() {
+    #expect(d("2.345").rounded(toScale: 2).description == "2.35")
+    #expect(d("-2.345").rounded(toScale: 2).description == "-2.35")
+    #expect(d("2.344").rounded(toScale: 2).description == "2.34")
+  }
+
+  @Test func multiplicationIsExact() {
+    #expect((d("0.1") * d("3")) == d("0.3"))
+    #expect((d("19.99") * d("3")).description == "59.97")
+  }
+}
