@@ -41,8 +41,7 @@ let package = Package(
     .testTarget(name: "ComplyExprTests", dependencies: ["ComplyExpr"]),
     .testTarget(
       name: "ComplyEngineTests",
-      dependencies: ["ComplyEngine", "ComplyRules", "ComplyReport"],
-      exclude: ["Fixtures"]),
+      dependencies: ["ComplyEngine", "ComplyRules", "ComplyReport"]),
     .testTarget(
       name: "ComplyCLITests", dependencies: ["comply"], exclude: ["Fixtures", "Snapshots"]),
   ]

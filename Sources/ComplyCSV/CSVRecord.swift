@@ -32,9 +32,9 @@ public final class CSVRecord {
 
   /// Calls `body` with the unescaped UTF-8 bytes of field `index` (`0 ..< count`), in place.
   /// The pointer is valid only during the call.
-  public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows
-    -> R
-  {
+  public func withField<R>(
+    _ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R
+  ) rethrows -> R {
     let storage = self.storage.pointee
     precondition(index >= 0 && index < storage.fieldCount, "field index out of range")
     let start = index == 0 ? 0 : storage.ends[index - 1]

@@ -45,6 +45,7 @@ private func convertOne(_ converter: iconv_t, _ code: [UInt8]) -> UInt32? {
   return UInt32(littleEndian: scalar)
 }
 
+/// GB18030 (and so GBK, GB2312, CP936) input: table-driven, iconv for four-byte codes.
 final class GB18030Decoder: ChunkDecoder {
   private let source: ByteSource
   private let chunkSize: Int
@@ -137,7 +138,8 @@ final class GB18030Decoder: ChunkDecoder {
         continue
       }
       // A lead byte (0x81–0xFE), then 0x40–0x7E or 0x80–0xFE, or a digit starting a four-byte
-      // code: digit, 0x81–0xFE, digit.
+      // code: digit, 0x81–0xFE, digit. `length` is 2 or 4 for a complete code, 0 for an
+      // invalid one, -1 for one cut by the end of the input.
       var length = 0
       if lead != 0x80 && lead != 0xFF {
         if i + 1 == count {

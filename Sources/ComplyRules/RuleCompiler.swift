@@ -3,21 +3,15 @@
 // group scope (group columns, computed names, joins keyed on group columns) whose aggregate
 // calls are checked in the row scope. Every error points into the YAML file.
 
-public import ComplyCore
+import ComplyCore
 import ComplyExpr
 import ComplyYAML
 
-public enum RuleCompiler {
-  /// Compiles every rule of `pack`; `today` is the value of `$today`. Collects all errors.
-  public static func compile(_ pack: RulePack, today: Day) throws(ComplyError) -> CompiledPack {
-    let sink = DiagnosticSink()
-    var compiled: [CompiledRule] = []
+enum RuleCompiler {
+  /// Compiles every rule of `pack`, reporting problems to `sink`; rules with errors are left out.
+  static func compile(_ pack: RulePack, today: Day, sink: DiagnosticSink) -> CompiledPack {
     let context = Context(pack: pack, today: today, sink: sink)
-    for rule in pack.rules {
-      if let r = context.compile(rule) { compiled.append(r) }
-    }
-    try sink.bag.throwIfAny()
-    return CompiledPack(pack: pack, rules: compiled)
+    return CompiledPack(pack: pack, rules: pack.rules.compactMap(context.compile))
   }
 }
 

@@ -8,17 +8,18 @@ import ComplyYAML
 import Foundation
 
 public enum RulePackLoader {
-  /// Loads and merges the packs in order. Schema errors from every file are collected and
-  /// thrown together.
-  public static func load(_ paths: [String]) throws(ComplyError) -> RulePack {
+  /// Loads and merges the packs in order, then type-checks every rule; `today` is the value
+  /// of `$today`. Problems from every file and phase are collected and thrown together.
+  public static func load(_ paths: [String], today: Day) throws(ComplyError) -> CompiledPack {
     let sink = DiagnosticSink()
     var pack = RulePack()
     for path in paths {
       let layer = loadLayer(path, sink: sink)
       pack.merge(layer)
     }
+    let compiled = RuleCompiler.compile(pack, today: today, sink: sink)
     try sink.bag.throwIfAny()
-    return pack
+    return compiled
   }
 
   /// One pack: its files read in order (datasets.yaml first, then rule files sorted by name).

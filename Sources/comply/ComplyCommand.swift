@@ -29,7 +29,9 @@ struct ComplyCommand: ParsableCommand {
         print(fullMessage(for: error))
         Foundation.exit(0)
       }
-      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      let message = self.message(for: error)
+      let text = "comply: error: \(message)\nSee 'comply --help' for usage.\n"
+      FileHandle.standardError.write(Data(text.utf8))
       Foundation.exit(2)
     }
   }

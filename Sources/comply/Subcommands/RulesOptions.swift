@@ -15,8 +15,7 @@ struct RulesOptions: ParsableArguments {
 
   /// Loads, merges and type-checks the packs.
   func compiledPack(today: Day) throws -> CompiledPack {
-    let pack = try RulePackLoader.load(paths)
-    return try RuleCompiler.compile(pack, today: today)
+    try RulePackLoader.load(paths, today: today)
   }
 }
 

@@ -1,0 +1,156 @@
+// Aggregate rules (SPEC §2.2): every aggregate, when-filters, null keys, empty datasets, joins
+// on group columns, expected groups, and exact sums.
+
+import ComplyEngine
+import Testing
+
+struct AggregateRuleTests {
+  static let datasets = """
+    datasets:
+      fees:
+        files: ["fees.csv"]
+        columns: {学籍号: string, 项目: string, 金额: decimal, 日期: date, 次数: integer}
+      plan:
+        files: ["plan.csv"]
+        columns: {学籍号: string, 上限: decimal}
+
+    """
+
+  func run(_ rule: String, fees: String, plan: String = "学籍号,上限\n") throws -> [String] {
+    let ws = try Workspace(rules: Self.datasets + "rules:\n" + rule, files: ["fees.csv": fees, "plan.csv": plan])
+    return try ws.check().violations.map(\.summary)
+  }
+
+  static let fees = """
+    学籍号,项目,金额,日期,次数
+    A,午餐,500.1,2024-03-01,1
+    A,午餐,500.1,2024-03-02,2
+    A,午餐,500.1,2024-03-05,
+    B,校服,100,2024-02-01,3
+    B,,,2024-02-09,4
+    ,午餐,10,,5
+
+    """
+
+  @Test func threeChargesOf500Point1DoNotExceed1500Point3() throws {
+    let rule = """
+        - id: CAP
+          dataset: fees
+          group_by: [学籍号]
+          compute: {合计: sum(金额)}
+          require: 合计 <= 1500.3
+          message: "{学籍号} {合计}"
+      """
+    #expect(try run(rule, fees: Self.fees) == [])
+    let tighter = rule.replacingOccurrences(of: "1500.3", with: "1500.29")
+    #expect(try run(tighter, fees: Self.fees) == ["CAP fees.csv:2 A 1500.3"])
+  }
+
+  @Test(arguments: [
+    ("count()", "A 3|B 2|- 1"),
+    ("count(金额)", "A 3|B 1|- 1"),
+    ("count_if(项目 == '午餐')", "A 3|B 0|- 1"),
+    ("count_distinct(金额)", "A 1|B 1|- 1"),
+    ("sum(金额)", "A 1500.3|B 100|- 10"),
+    ("sum(次数)", "A 3|B 7|- 5"),
+    ("avg(金额)", "A 500.1|B 100|- 10"),
+    ("avg(次数)", "A 1.5|B 3.5|- 5"),
+    ("min(日期)", "A 2024-03-01|B 2024-02-01|- "),
+    ("max(日期)", "A 2024-03-05|B 2024-02-09|- "),
+    ("min(金额)", "A 500.1|B 100|- 10"),
+    ("max(项目)", "A 午餐|B 校服|- 午餐"),
+  ])
+  func everyAggregate(expression: String, expected: String) throws {
+    let rule = """
+        - id: AGG
+          dataset: fees
+          group_by: [学籍号]
+          compute: {v: \(expression)}
+          require: false
+          message: "{coalesce(学籍号, '-')} {v}"
+      """
+    let messages = try run(rule, fees: Self.fees).map { $0.split(separator: " ", maxSplits: 2).last.map(String.init) ?? "" }
+    #expect(messages.joined(separator: "|") == expected)
+  }
+
+  @Test func whenFiltersRowsBeforeGrouping() throws {
+    let rule = """
+        - id: LUNCH
+          dataset: fees
+          when: 项目 == '午餐'
+          group_by: [学籍号]
+          compute: {n: count()}
+          forbid: n >= 1
+          message: "{学籍号} {n}"
+      """
+    #expect(try run(rule, fees: Self.fees) == ["LUNCH fees.csv:2 A 3", "LUNCH fees.csv:7  1"])
+  }
+
+  @Test func nullKeysFormTheirOwnGroup() throws {
+    let rule = """
+        - id: NULLKEY
+          dataset: fees
+          group_by: [学籍号]
+          compute: {n: count()}
+          forbid: 学籍号 is null
+          message: "{n}"
+      """
+    #expect(try run(rule, fees: Self.fees) == ["NULLKEY fees.csv:7 1"])
+  }
+
+  @Test func emptyDatasetHasNoGroups() throws {
+    let rule = """
+        - id: EMPTY
+          dataset: fees
+          group_by: [学籍号]
+          compute: {n: count()}
+          require: false
+      """
+    #expect(try run(rule, fees: "学籍号,项目,金额,日期,次数\n") == [])
+    #expect(try run(rule, fees: "") == [])
+  }
+
+  @Test func groupKeepsUpToTwentyLines() throws {
+    let rows = (1...25).map { "A,午餐,1,2024-03-01,\($0)" }.joined(separator: "\n")
+    let ws = try Workspace(
+      rules: Self.datasets + """
+        rules:
+          - id: MANY
+            dataset: fees
+            group_by: [学籍号]
+            compute: {n: count()}
+            require: n < 25
+        """, files: ["fees.csv": "学籍号,项目,金额,日期,次数\n" + rows + "\n", "plan.csv": "学籍号,上限\n"])
+    let v = try #require(try ws.check().violations.first)
+    #expect(v.lines == Array(2...21))
+    #expect(v.line == 2)
+    #expect(v.group?.map(\.value) == ["A"])
+  }
+
+  @Test func joinOnGroupColumns() throws {
+    let rule = """
+        - id: PLAN
+          dataset: fees
+          group_by: [学籍号]
+          compute: {合计: sum(金额)}
+          join: {p: {dataset: plan, on: [学籍号]}}
+          require: not exists(p) or 合计 <= p.上限
+          message: "{学籍号} {合计} > {p.上限}"
+      """
+    #expect(try run(rule, fees: Self.fees, plan: "学籍号,上限\nA,1000\nB,100\n") == ["PLAN fees.csv:2 A 1500.3 > 1000"])
+  }
+
+  @Test func duplicateJoinKeyIsAnErrorNamingBothLines() throws {
+    let rule = """
+        - id: PLAN
+          dataset: fees
+          join: {p: {dataset: plan, on: [学籍号]}}
+          require: exists(p)
+      """
+    #expect {
+      try run(rule, fees: Self.fees, plan: "学籍号,上限\nA,1000\nB,100\nA,5\n")
+    } throws: { error in
+      "\(error)".contains("lines 2 and 4") && "\(error)".hasPrefix("plan.csv:4:1")
+    }
+  }
+}
