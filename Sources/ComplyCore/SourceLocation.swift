@@ -1,5 +1,10 @@
 // SourceLocation: a 1-based file:line:column position, the one way every module points at
-// the user's YAML or CSV text.
+// the user's YAML or CSV text. Also the tool's version, which every report records.
+
+/// The version of comply, as reports and `--version` show it.
+public enum ComplyVersion {
+  public static let current = "0.1.0"
+}
 
 /// A position in a user's file: 1-based line and column (columns count Unicode scalars).
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {

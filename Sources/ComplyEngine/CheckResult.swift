@@ -2,6 +2,7 @@
 // was skipped. Reports render it; the CLI derives the exit status from it.
 
 import ComplyCore
+public import ComplyCore
 public import ComplyRules
 
 /// One rule violation: a row, or a group of an aggregate rule.
@@ -47,6 +48,17 @@ public struct DatasetSummary: Sendable {
   public var rows: Int
 }
 
+/// What exactly was checked, so that an inspector can reproduce a report.
+public struct Provenance: Sendable {
+  public var toolVersion: String
+  /// The command line as typed (arguments after the executable name).
+  public var commandLine: [String]
+  /// The date `$today` and waivers were judged against.
+  public var today: Day
+  public var ruleFiles: [(path: String, sha256: String)]
+  public var dataFiles: [(dataset: String, path: String, sha256: String, rows: Int)]
+}
+
 public struct CheckResult: Sendable {
   /// The rules that ran (after `--rule`/`--category` selection and skips).
   public var rules: [CompiledRule]
@@ -55,4 +67,7 @@ public struct CheckResult: Sendable {
   public var findings: [Finding]
   public var datasets: [(name: String, summary: DatasetSummary)]
   public var skippedRules: [(rule: String, reason: String)]
+  /// Baseline violations no longer found (`status == "resolved"`); empty without a baseline.
+  public var resolved: [Violation] = []
+  public var provenance: Provenance
 }

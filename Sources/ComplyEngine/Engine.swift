@@ -23,14 +23,30 @@ public struct CheckOptions: Sendable {
   public var categories: [String]
   /// Secret for fingerprints (COMPLY_FINGERPRINT_SECRET).
   public var fingerprintSecret: String?
-  /// Called with (bytes read, total bytes) while files stream.
-  public var progress: (@Sendable (Int, Int) -> Void)?
+  /// The date `$today` stands for and waivers are judged against.
+  public var today: Day
+  /// `--waivers`, compiled.
+  public var waivers: WaiverSet
+  /// Where the waivers came from, for expired-waiver findings.
+  public var waiversFile: String?
+  /// `--baseline`: the report to reconcile with.
+  public var baseline: Baseline?
+  /// The command line, recorded in the provenance.
+  public var commandLine: [String]
+  /// Called with (bytes read, total bytes, rows read) about every MiB while files stream.
+  public var progress: (@Sendable (Int, Int, Int) -> Void)?
 
   public init(
-    dataDirectory: String, encoding: String? = nil, mask: Bool = true, rulePatterns: [String] = [],
-    categories: [String] = [], fingerprintSecret: String? = nil,
-    progress: (@Sendable (Int, Int) -> Void)? = nil
+    dataDirectory: String, today: Day, encoding: String? = nil, mask: Bool = true,
+    rulePatterns: [String] = [], categories: [String] = [], fingerprintSecret: String? = nil,
+    waivers: WaiverSet = WaiverSet(), waiversFile: String? = nil, baseline: Baseline? = nil,
+    commandLine: [String] = [], progress: (@Sendable (Int, Int, Int) -> Void)? = nil
   ) {
+    self.today = today
+    self.waivers = waivers
+    self.waiversFile = waiversFile
+    self.baseline = baseline
+    self.commandLine = commandLine
     self.dataDirectory = dataDirectory
     self.encoding = encoding
     self.mask = mask
@@ -87,13 +103,18 @@ public enum Engine {
 
     // Lookup tables, loaded once.
     var store = LookupStore()
+    var readFiles: [(dataset: String, path: String, sha256: String, rows: Int)] = []
     for name in Set(runnable.flatMap(\.lookupDatasets)).sorted() {
       guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
       let sink = streamed.contains(name) ? FindingCollector() : collector
       var rows: [ParsedRow] = []
       for input in inputs {
+        let before = rows.count
         try read(input, spec: spec, findings: sink, progress: &progress) { row in
           rows.append(ParsedRow(values: row.values, file: row.file, line: row.line))
+        }
+        if !streamed.contains(name) {
+          readFiles.append((name, input.display, try FileDigest.sha256(input.path), rows.count - before))
         }
       }
       store.tables[name] = LookupTable(dataset: spec, rows: rows)
@@ -103,19 +124,24 @@ public enum Engine {
     }
 
     // One streaming pass per dataset, every rule of it fed each row.
-    let builder = ViolationBuilder(mask: options.mask, fingerprinter: Fingerprinter(secret: options.fingerprintSecret))
+    let builder = ViolationBuilder(
+      mask: options.mask, fingerprinter: Fingerprinter(secret: options.fingerprintSecret))
     var violations: [Violation] = []
     for name in streamed.sorted() {
       guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
       let runners = try runnable.filter { $0.dataset.name == name }.map { (rule: CompiledRule) throws(ComplyError) in
-        RuleRunner(rule: rule, lookups: try store.bind(rule), builder: builder)
+        RuleRunner(
+          rule: rule, lookups: try store.bind(rule), builder: builder,
+          waivers: options.waivers.byRule[rule.rule.id] ?? [])
       }
       var rows = 0
       for input in inputs {
+        let before = rows
         try read(input, spec: spec, findings: collector, progress: &progress) { row in
           rows += 1
           for runner in runners { runner.consume(row) }
         }
+        readFiles.append((name, input.display, try FileDigest.sha256(input.path), rows - before))
       }
       for runner in runners {
         runner.finish()
@@ -123,9 +149,24 @@ public enum Engine {
       }
       summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: rows)
     }
+    var findings = collector.findings
+    for e in options.waivers.expired {
+      findings.append(
+        Finding(
+          code: "waiver.expired", severity: .warning, file: options.waiversFile ?? e.location.file,
+          line: e.location.line, column: nil, text: nil,
+          message: "the waiver of '\(e.rule)' expired on \(e.expires) and waives nothing"))
+    }
+    var ordered = sortViolations(violations)
+    let resolved = options.baseline?.reconcile(&ordered) ?? []
+    let provenance = Provenance(
+      toolVersion: ComplyVersion.current, commandLine: options.commandLine, today: options.today,
+      ruleFiles: try pack.pack.files.map { (path: String) throws(ComplyError) in (path, try FileDigest.sha256(path)) },
+      dataFiles: readFiles)
     return CheckResult(
-      rules: runnable, violations: sortViolations(violations), findings: collector.findings,
-      datasets: summaries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, skippedRules: skipped)
+      rules: runnable, violations: ordered, findings: findings,
+      datasets: summaries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, skippedRules: skipped,
+      resolved: resolved, provenance: provenance)
   }
 
   /// Rules chosen by `--rule` and `--category`; a pattern that matches nothing is an error.
@@ -134,10 +175,10 @@ public enum Engine {
   {
     var selected = rules
     if !patterns.isEmpty {
-      for pattern in patterns where !rules.contains(where: { DataFiles.matches($0.rule.id, glob: pattern) }) {
+      for pattern in patterns where !rules.contains(where: { globMatches($0.rule.id, pattern) }) {
         throw ComplyError("no rule matches '\(pattern)'\(Suggestion.hint(for: pattern, in: rules.map(\.rule.id)))")
       }
-      selected = selected.filter { r in patterns.contains { DataFiles.matches(r.rule.id, glob: $0) } }
+      selected = selected.filter { r in patterns.contains { globMatches(r.rule.id, $0) } }
     }
     if !categories.isEmpty {
       for category in categories where !rules.contains(where: { $0.rule.category == category }) {
@@ -212,17 +253,20 @@ public enum Engine {
     _ body: (ParsedRow) throws(ComplyError) -> Void
   ) throws(ComplyError) {
     let reader = try CSVReader(path: input.path, displayPath: input.display, options: input.options)
-    let decoder = try RowDecoder(dataset: spec, header: reader.header, file: input.display)
+    let decoder = try RowDecoder(dataset: spec, header: reader.header, headerLine: reader.headerLine, file: input.display)
     let row = ParsedRow(columnCount: spec.columns.count, file: input.display)
     var lastBytes = 0
+    var rows = 0
     while try reader.next() {
+      rows += 1
       if decoder.decode(reader.record, into: row, findings: findings) { try body(row) }
       if reader.bytesRead - lastBytes >= 1 << 20 {
-        progress.advance(reader.bytesRead - lastBytes)
+        progress.advance(reader.bytesRead - lastBytes, rows: rows)
         lastBytes = reader.bytesRead
+        rows = 0
       }
     }
-    progress.advance(reader.bytesRead - lastBytes)
+    progress.advance(reader.bytesRead - lastBytes, rows: rows)
     findings.summarize(file: input.display)
   }
 }
@@ -230,11 +274,13 @@ public enum Engine {
 /// Forwards bytes-read progress to the caller's callback.
 struct ProgressCounter {
   let total: Int
-  let report: (@Sendable (Int, Int) -> Void)?
+  let report: (@Sendable (Int, Int, Int) -> Void)?
   var done = 0
+  var rows = 0
 
-  mutating func advance(_ bytes: Int) {
+  mutating func advance(_ bytes: Int, rows newRows: Int) {
     done += bytes
-    report?(done, total)
+    rows += newRows
+    report?(done, total, rows)
   }
 }

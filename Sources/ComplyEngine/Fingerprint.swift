@@ -1,9 +1,15 @@
 // Fingerprint: a violation's identity across runs. HMAC-SHA256 over the rule id, the dataset
 // and the record's key values (or, without a key, all its declared values), or the group
 // values of an aggregate rule. Lines are left out, so a record that moves keeps its
-// fingerprint. The HMAC key is the per-project secret from COMPLY_FINGERPRINT_SECRET when set,
-// so that a fingerprint of a record keyed by an ID number cannot be brute-forced back to it;
-// see docs/ARCHITECTURE.md.
+// fingerprint.
+//
+// Personal data: an ID number has about 10^11 plausible values, so a plain or unkeyed hash of
+// one can be reversed by brute force. With a per-project secret (COMPLY_FINGERPRINT_SECRET)
+// the HMAC covers the raw values and cannot be reversed without the secret. Without one, `pii`
+// values enter the fingerprint only in their masked form (张*, 110101********1234): the
+// fingerprint then reveals nothing the masked report does not already show, at the cost of
+// two records that differ only in the masked-out characters sharing a fingerprint (the
+// baseline matches fingerprints as a multiset, so such pairs still reconcile by count).
 
 import ComplyCore
 import Crypto
@@ -11,9 +17,18 @@ import Foundation
 
 struct Fingerprinter {
   let key: SymmetricKey
+  let hasSecret: Bool
 
   init(secret: String?) {
-    key = SymmetricKey(data: Data((secret ?? "comply-default-fingerprint-key").utf8))
+    let secret = secret.flatMap { $0.isEmpty ? nil : $0 }
+    hasSecret = secret != nil
+    key = SymmetricKey(data: Data((secret ?? "comply-fingerprint").utf8))
+  }
+
+  /// How a value enters the fingerprint: masked when personal and there is no secret.
+  func material(_ value: Value, pii: Bool) -> String {
+    let text = value.description
+    return pii && !hasSecret ? PIIMask.mask(text) : text
   }
 
   /// 32 hex digits identifying `parts` under this fingerprinter's key.
@@ -25,5 +40,20 @@ struct Fingerprinter {
     }
     let mac = HMAC<SHA256>.authenticationCode(for: data, using: key)
     return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+  }
+}
+
+/// SHA-256 of a file, for the provenance of a report.
+enum FileDigest {
+  static func sha256(_ path: String) throws(ComplyError) -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw ComplyError("cannot read '\(path)'")
+    }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+      hasher.update(data: chunk)
+    }
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
   }
 }

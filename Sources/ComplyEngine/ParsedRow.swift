@@ -77,7 +77,7 @@ struct RowDecoder {
 
   /// Matches headers to columns and aliases; a missing required column is an error naming the
   /// closest header.
-  init(dataset: DatasetSpec, header: [String], file: String) throws(ComplyError) {
+  init(dataset: DatasetSpec, header: [String], headerLine: Int, file: String) throws(ComplyError) {
     self.dataset = dataset
     self.file = file
     headerCount = header.count
@@ -91,7 +91,7 @@ struct RowDecoder {
         let hint = header.isEmpty ? "the file has no header" : "closest header is '\(closest)'"
         errors.add(
           "required column '\(column.name)' of dataset '\(dataset.name)' is missing; \(hint)",
-          at: SourceLocation(file: file, line: 1, column: 1))
+          at: SourceLocation(file: file, line: headerLine, column: 1))
       }
       indexes.append(index)
     }

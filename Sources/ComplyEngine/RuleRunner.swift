@@ -16,13 +16,16 @@ struct ViolationBuilder {
     var key: [(column: String, value: String)]?
     var identity = [rule.rule.id, dataset.name]
     if dataset.key.isEmpty {
-      identity += row.values.map(\.description)
+      for (i, value) in row.values.enumerated() {
+        identity.append(fingerprinter.material(value, pii: dataset.columns[i].pii))
+      }
     } else {
       key = dataset.key.compactMap { name in
         guard let i = dataset.columnIndex(name) else { return nil }
+        let pii = dataset.columns[i].pii
         let text = row.values[i].description
-        identity += [name, text]
-        return (name, mask && dataset.columns[i].pii ? PIIMask.mask(text) : text)
+        identity += [name, fingerprinter.material(row.values[i], pii: pii)]
+        return (name, mask && pii ? PIIMask.mask(text) : text)
       }
     }
     return Violation(
@@ -42,7 +45,9 @@ struct ViolationBuilder {
       let text = value.description
       group.append((names[i], mask && columns[i].pii ? PIIMask.mask(text) : text))
     }
-    let identity = [rule.rule.id, rule.dataset.name] + frame.group.map(\.description)
+    let identity =
+      [rule.rule.id, rule.dataset.name]
+      + frame.group.enumerated().map { fingerprinter.material($1, pii: columns[$0].pii) }
     return Violation(
       ruleID: rule.rule.id, severity: rule.rule.severity, category: rule.rule.category,
       department: rule.rule.department, owner: rule.owner?.render(frame, mask: mask) ?? "",
@@ -64,12 +69,14 @@ final class RuleRunner {
   let rule: CompiledRule
   let lookups: BoundLookups
   let builder: ViolationBuilder
+  let waivers: [CompiledWaiver]
   let frame = EvalFrame()
   var violations: [Violation] = []
   private var groups: [[Value]: GroupState] = [:]
 
-  init(rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder) {
+  init(rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = []) {
     self.rule = rule
+    self.waivers = waivers
     self.lookups = lookups
     self.builder = builder
     frame.sets = lookups.sets
@@ -88,8 +95,15 @@ final class RuleRunner {
       return .null
     }
     if isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid) {
-      violations.append(builder.rowViolation(rule, frame: frame, row: row))
+      var v = builder.rowViolation(rule, frame: frame, row: row)
+      v.waived = isWaived()
+      violations.append(v)
     }
+  }
+
+  /// Whether a live waiver covers the violation in the frame.
+  private func isWaived() -> Bool {
+    waivers.contains { w in w.when.map { isTrue($0.evaluate(frame)) } ?? true }
   }
 
   private func isTrue(_ v: Value) -> Bool {
@@ -144,7 +158,9 @@ final class RuleRunner {
         return .null
       }
       if isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid) {
-        violations.append(builder.groupViolation(rule, frame: frame, state: state, names: plan.groupNames))
+        var v = builder.groupViolation(rule, frame: frame, state: state, names: plan.groupNames)
+        v.waived = isWaived()
+        violations.append(v)
       }
     }
   }

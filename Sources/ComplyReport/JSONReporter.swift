@@ -26,13 +26,32 @@ public enum JSONReporter: Reporter {
       ("skipped_rules", .array(result.skippedRules.map {
         .object([("rule", .string($0.rule)), ("reason", .string($0.reason))])
       })),
+      ("new", .int(result.violations.filter { $0.status == "new" && !$0.waived }.count)),
+      ("waived", .int(result.violations.filter(\.waived).count)),
+      ("resolved", .int(result.resolved.count)),
+      ("provenance", provenance(result.provenance)),
     ])
     return .object([
       ("tool", .object([("name", .string("comply")), ("version", .string(context.toolVersion))])),
       ("summary", summary),
       ("violations", .array(result.violations.map(violation))),
-      ("resolved", .array([])),
+      ("resolved", .array(result.resolved.map(violation))),
       ("findings", .array(result.findings.map(finding))),
+    ])
+  }
+
+  static func provenance(_ p: Provenance) -> JSONValue {
+    .object([
+      ("tool_version", .string(p.toolVersion)),
+      ("command", .array(p.commandLine.map(JSONValue.string))),
+      ("today", .string(p.today.description)),
+      ("rule_files", .array(p.ruleFiles.map { .object([("path", .string($0.path)), ("sha256", .string($0.sha256))]) })),
+      ("data_files", .array(p.dataFiles.map {
+        .object([
+          ("dataset", .string($0.dataset)), ("path", .string($0.path)), ("sha256", .string($0.sha256)),
+          ("rows", .int($0.rows)),
+        ])
+      })),
     ])
   }
 

@@ -1,21 +1,22 @@
 // Reporter: the one interface every report format implements, the registry of formats, and
-// what a report needs to know besides the result (colour, tool version).
+// what a report needs to know besides the result (colour, language, tool version).
 
+public import ComplyCore
 public import ComplyEngine
 
 /// How a report is rendered.
 public struct ReportContext: Sendable {
   public var colour: Bool
+  public var language: ReportLanguage
   public var toolVersion: String
 
-  public init(colour: Bool = false, toolVersion: String = ComplyVersion.current) {
+  public init(colour: Bool = false, language: ReportLanguage = .en, toolVersion: String = ComplyVersion.current) {
     self.colour = colour
+    self.language = language
     self.toolVersion = toolVersion
   }
-}
 
-public enum ComplyVersion {
-  public static let current = "0.1.0"
+  public var labels: Labels { Labels(language) }
 }
 
 /// A report format: a pure function from a result to text.
@@ -24,14 +25,19 @@ public protocol Reporter {
   static func render(_ result: CheckResult, context: ReportContext) -> String
 }
 
-/// The formats `--format` accepts, by identifier.
+/// The formats `--format` and `--report` accept, by identifier.
 public enum ReportFormat: String, CaseIterable, Sendable {
-  case text, json
+  case text, json, csv, markdown, html, sarif, junit
 
   public var reporter: any Reporter.Type {
     switch self {
     case .text: return TextReporter.self
     case .json: return JSONReporter.self
+    case .csv: return CSVReporter.self
+    case .markdown: return MarkdownReporter.self
+    case .html: return HTMLReporter.self
+    case .sarif: return SARIFReporter.self
+    case .junit: return JUnitReporter.self
     }
   }
 }

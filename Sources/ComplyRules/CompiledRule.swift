@@ -49,12 +49,15 @@ public final class CompiledRule: @unchecked Sendable {
   public let aggregate: AggregatePlan?
   /// `(dataset, column)` value sets read by `x in dataset.column`; `frame.sets[i]`.
   public let sets: [(dataset: String, column: String)]
+  /// The names the condition sees (row or group scope); waivers compile against it.
+  let scope: Scope
 
   init(
     rule: Rule, dataset: DatasetSpec, when: CompiledExpression?, condition: CompiledExpression,
     message: CompiledTemplate, owner: CompiledTemplate?, joins: [CompiledJoin],
-    aggregate: AggregatePlan?, sets: [(dataset: String, column: String)]
+    aggregate: AggregatePlan?, sets: [(dataset: String, column: String)], scope: Scope
   ) {
+    self.scope = scope
     self.rule = rule
     self.dataset = dataset
     self.when = when

@@ -103,7 +103,7 @@ private struct Context {
     guard let condition, sink.bag.diagnostics.count == errorsBefore else { return nil }
     return CompiledRule(
       rule: rule, dataset: dataset, when: when, condition: condition, message: message,
-      owner: owner, joins: joins, aggregate: aggregate, sets: registry.sets)
+      owner: owner, joins: joins, aggregate: aggregate, sets: registry.sets, scope: outer)
   }
 
   func expression(_ source: YAMLScalar, in scope: Scope, expecting: ExprType?) -> CompiledExpression? {

@@ -24,7 +24,9 @@ struct Workspace {
     defer { try? FileManager.default.removeItem(at: root) }
     let day = ValueParser.parseDate(today[...]) ?? Day(ordinal: 0)
     let compiled = try RulePackLoader.load([root.appendingPathComponent("rules.yaml").path], today: day)
-    return try Engine.check(compiled, options: CheckOptions(dataDirectory: root.appendingPathComponent("data").path, mask: false, rulePatterns: rule))
+    return try Engine.check(
+      compiled,
+      options: CheckOptions(dataDirectory: root.appendingPathComponent("data").path, today: day, mask: false, rulePatterns: rule))
   }
 }
 
