@@ -88,4 +88,8 @@ public struct Labels: Sendable {
   public var waived: String { pick("已豁免", "waived") }
   public var noDepartment: String { pick("（未指定）", "(unassigned)") }
   public var noViolations: String { pick("未发现违规。", "No violations.") }
+  public var rulesChecked: String { pick("检查规则", "rules checked") }
+  public var rowsRead: String { pick("数据行", "rows read") }
+  /// Between a label and its value: `检查日期：…`, `today: …`.
+  public var colon: String { pick("：", ": ") }
 }

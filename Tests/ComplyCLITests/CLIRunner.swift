@@ -57,13 +57,15 @@ func assertSnapshot(_ actual: String, named name: String, sourceLocation: Source
     .appendingPathComponent("Snapshots").appendingPathComponent(name)
   if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
     try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try? actual.write(to: url, atomically: true, encoding: .utf8)
+    try? Data(actual.utf8).write(to: url)
     Issue.record("recorded snapshot \(name); run again without RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
     return
   }
-  guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+  // Decoded by hand: Foundation's String(contentsOf:) would drop a BOM the report must keep.
+  guard let data = FileManager.default.contents(atPath: url.path) else {
     Issue.record("missing snapshot \(name); record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
     return
   }
+  let expected = String(decoding: data, as: UTF8.self)
   #expect(actual == expected, "snapshot \(name) differs", sourceLocation: sourceLocation)
 }
