@@ -21,7 +21,7 @@ let package = Package(
     .target(name: "ComplyYAML", dependencies: ["CLibYAML", "ComplyCore"]),
     .target(name: "ComplyCSV", dependencies: ["ComplyCore"]),
     .target(name: "ComplyExpr", dependencies: ["ComplyCore"]),
-    .target(name: "ComplyRules", dependencies: ["ComplyCore", "ComplyYAML", "ComplyExpr"]),
+    .target(name: "ComplyRules", dependencies: ["ComplyCore", "ComplyYAML", "ComplyExpr", "ComplyCSV"]),
     .target(
       name: "ComplyEngine",
       dependencies: [

@@ -23,17 +23,6 @@ public struct ExactDecimal: Sendable, Comparable, Hashable, CustomStringConverti
     self.init(significand: Int128(integer), scale: 0)
   }
 
-  static func power(_ n: Int) -> Int128 {
-    var p: Int128 = 1
-    for _ in 0..<n { p = p &* 10 }
-    return p
-  }
-
-  /// The same value at a larger scale (exact).
-  func rescaled(to newScale: Int) -> Int128 {
-    newScale <= scale ? significand : significand &* Self.power(newScale - scale)
-  }
-
   /// Trailing fractional zeros removed: the canonical form used for hashing and equality.
   public var normalized: ExactDecimal {
     var s = significand
@@ -48,7 +37,8 @@ public struct ExactDecimal: Sendable, Comparable, Hashable, CustomStringConverti
   /// Rounds half away from zero to `digits` fractional digits (digits ≥ 0).
   public func rounded(toScale digits: Int) -> ExactDecimal {
     guard digits < scale else { return self }
-    let divisor = Self.power(scale - digits)
+    guard scale - digits < Self.powersOfTen.count else { return ExactDecimal(0) }
+    let divisor = Self.powersOfTen[scale - digits]
     var q = significand / divisor
     let r = significand % divisor
     if (r < 0 ? -r : r) * 2 >= divisor { q += significand < 0 ? -1 : 1 }
@@ -59,51 +49,85 @@ public struct ExactDecimal: Sendable, Comparable, Hashable, CustomStringConverti
 
   /// The value truncated to an integer, when it fits in 64 bits.
   public var int64Value: Int64? {
-    let whole = significand / Self.power(scale)
+    guard scale < Self.powersOfTen.count else { return 0 }
+    let whole = significand / Self.powersOfTen[scale]
     return Int64(exactly: whole)
   }
 
   public var doubleValue: Double {
-    Double(significand) / Double(Self.power(scale))
+    Double(significand) / Double(Self.powersOfTen[min(scale, 38)])
   }
 
-  public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-    let s = max(a.scale, b.scale)
-    return ExactDecimal(significand: a.rescaled(to: s) + b.rescaled(to: s), scale: s)
+  /// 10^0 … 10^38: every power of ten an Int128 holds.
+  static let powersOfTen: [Int128] = {
+    var powers: [Int128] = [1]
+    for _ in 1...38 { powers.append(powers[powers.count - 1] * 10) }
+    return powers
+  }()
+
+  // Arithmetic is checked: an overflow of the 128-bit significand gives nil, never a trap or a
+  // wrapped value, so a rogue cell cannot crash or corrupt a run.
+
+  /// The significand at a scale at least the value's own, nil when it does not fit.
+  public func scaledSignificand(atScale newScale: Int) -> Int128? {
+    let extra = newScale - scale
+    guard extra > 0 else { return significand }
+    guard extra < Self.powersOfTen.count else { return nil }
+    let (value, overflow) = significand.multipliedReportingOverflow(by: Self.powersOfTen[extra])
+    return overflow ? nil : value
   }
 
-  public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-    let s = max(a.scale, b.scale)
-    return ExactDecimal(significand: a.rescaled(to: s) - b.rescaled(to: s), scale: s)
+  public func adding(_ b: ExactDecimal) -> ExactDecimal? {
+    let s = max(scale, b.scale)
+    guard let x = scaledSignificand(atScale: s), let y = b.scaledSignificand(atScale: s) else { return nil }
+    let (sum, overflow) = x.addingReportingOverflow(y)
+    return overflow ? nil : ExactDecimal(significand: sum, scale: s)
   }
 
-  public static prefix func - (a: ExactDecimal) -> ExactDecimal {
-    ExactDecimal(significand: -a.significand, scale: a.scale)
+  public func subtracting(_ b: ExactDecimal) -> ExactDecimal? {
+    adding(ExactDecimal(significand: -b.significand, scale: b.scale))
   }
 
-  public static func * (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-    let product = ExactDecimal(significand: a.significand * b.significand, scale: a.scale + b.scale)
-    return product.scale > maxScale ? product.rounded(toScale: maxScale) : product
+  /// The product, rounded to `maxScale` fractional digits when it has more.
+  public func multiplied(by b: ExactDecimal) -> ExactDecimal? {
+    let (product, overflow) = significand.multipliedReportingOverflow(by: b.significand)
+    guard !overflow else { return nil }
+    let result = ExactDecimal(significand: product, scale: scale + b.scale)
+    return result.scale > Self.maxScale ? result.rounded(toScale: Self.maxScale) : result
   }
 
-  /// The quotient rounded to `divisionScale` digits, trailing zeros trimmed; nil for division by zero.
+  /// The quotient rounded half away from zero to `divisionScale` digits, trailing zeros
+  /// trimmed; nil for division by zero or overflow.
   public func divided(by b: ExactDecimal) -> ExactDecimal? {
     guard b.significand != 0 else { return nil }
-    // a/b = (a.s / 10^a.k) / (b.s / 10^b.k); compute with one extra digit, then round.
     let target = Self.divisionScale + 1
     let shift = target + b.scale - scale
     var numerator = significand
     var denominator = b.significand
-    if shift >= 0 { numerator *= Self.power(shift) } else { denominator *= Self.power(-shift) }
-    let raw = ExactDecimal(significand: numerator / denominator, scale: target)
-    return raw.rounded(toScale: Self.divisionScale).normalized
+    if shift >= 0 {
+      guard let n = scaledSignificand(atScale: scale + shift) else { return nil }
+      numerator = n
+    } else {
+      guard let d = b.scaledSignificand(atScale: b.scale - shift) else { return nil }
+      denominator = d
+    }
+    let (quotient, overflow) = numerator.dividedReportingOverflow(by: denominator)
+    guard !overflow else { return nil }
+    return ExactDecimal(significand: quotient, scale: target).rounded(toScale: Self.divisionScale)
+      .normalized
   }
 
-  /// The remainder of truncating division (sign of the dividend), nil for division by zero.
+  /// The remainder of truncating division (sign of the dividend); nil for zero or overflow.
   public func remainder(dividingBy b: ExactDecimal) -> ExactDecimal? {
     guard b.significand != 0 else { return nil }
     let s = max(scale, b.scale)
-    return ExactDecimal(significand: rescaled(to: s) % b.rescaled(to: s), scale: s)
+    guard let x = scaledSignificand(atScale: s), let y = b.scaledSignificand(atScale: s) else { return nil }
+    let (rest, overflow) = x.remainderReportingOverflow(dividingBy: y)
+    return overflow ? nil : ExactDecimal(significand: rest, scale: s)
+  }
+
+  public static prefix func - (a: ExactDecimal) -> ExactDecimal {
+    ExactDecimal(significand: -a.significand, scale: a.scale)
   }
 
   public var magnitude: ExactDecimal {
@@ -112,12 +136,16 @@ public struct ExactDecimal: Sendable, Comparable, Hashable, CustomStringConverti
 
   public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
     let s = max(a.scale, b.scale)
-    return a.rescaled(to: s) < b.rescaled(to: s)
+    guard let x = a.scaledSignificand(atScale: s), let y = b.scaledSignificand(atScale: s) else {
+      return a.doubleValue < b.doubleValue
+    }
+    return x < y
   }
 
   public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
-    let s = max(a.scale, b.scale)
-    return a.rescaled(to: s) == b.rescaled(to: s)
+    let x = a.normalized
+    let y = b.normalized
+    return x.significand == y.significand && x.scale == y.scale
   }
 
   public func hash(into hasher: inout Hasher) {

@@ -220,7 +220,7 @@ public enum Engine {
   static func inputFiles(_ spec: DatasetSpec, root: String, listing: [String], forced: TextEncoding?) -> [InputFile] {
     var options = CSVOptions()
     options.delimiter = spec.delimiter
-    options.encoding = forced ?? spec.encoding.flatMap { try? TextEncoding(name: $0) }
+    options.encoding = forced ?? spec.encoding
     switch spec.source {
     case .files(let globs):
       return listing.filter { path in globs.contains { DataFiles.matches(path, glob: $0) } }.map { relative in
@@ -229,7 +229,7 @@ public enum Engine {
       }
     case .packFile(let absolute, let relative):
       guard FileManager.default.fileExists(atPath: absolute) else { return [] }
-      options.encoding = spec.encoding.flatMap { try? TextEncoding(name: $0) }
+      options.encoding = spec.encoding
       return [InputFile(path: absolute, display: relative, size: fileSize(absolute), options: options)]
     }
   }

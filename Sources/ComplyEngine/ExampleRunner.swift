@@ -114,7 +114,7 @@ public enum ExampleRunner {
     if case .packFile(let absolute, let relative) = spec.source {
       var options = CSVOptions()
       options.delimiter = spec.delimiter
-      options.encoding = spec.encoding.flatMap { try? TextEncoding(name: $0) }
+      options.encoding = spec.encoding
       let input = Engine.InputFile(path: absolute, display: relative, size: 0, options: options)
       var progress = ProgressCounter(total: 0, report: nil)
       try Engine.read(input, spec: spec, findings: FindingCollector(), progress: &progress) { row in

@@ -85,15 +85,17 @@ final class RuleRunner {
 
   func consume(_ row: ParsedRow) {
     frame.row = row
-    if let when = rule.when, !isTrue(when.evaluate(frame)) { return }
     if let plan = rule.aggregate {
+      if let when = rule.when, !isTrue(when.evaluate(frame)) { return }
       accumulate(row, plan: plan)
       return
     }
+    // A row rule's `when` may read its joins, so they are resolved first.
     resolveJoins { ref in
       if case .column(let i) = ref { return row.values[i] }
       return .null
     }
+    if let when = rule.when, !isTrue(when.evaluate(frame)) { return }
     if isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid) {
       var v = builder.rowViolation(rule, frame: frame, row: row)
       v.waived = isWaived()
@@ -218,7 +220,8 @@ final class GroupState {
       case .countDistinct: if !v.isNull { distinct[i].insert(v) }
       case .sum, .avg:
         if let d = v.decimalValue {
-          sums[i] = (sums[i] ?? ExactDecimal(0)) + d
+          // An overflowing sum is unknown: it stays null and no later row revives it.
+          sums[i] = counts[i] == 0 ? d : sums[i]?.adding(d)
           counts[i] += 1
         }
       case .min:

@@ -88,67 +88,14 @@ enum Arithmetic {
     return dayRange.contains(result) ? .date(Day(ordinal: result)) : .null
   }
 
-  // MARK: - Checked decimal arithmetic
+  // MARK: - Checked decimal arithmetic (ExactDecimal's, as operations on values)
 
-  /// The significand of `d` at a scale at least its own, nil when it does not fit.
-  static func significand(_ d: ExactDecimal, atScale scale: Int) -> Int128? {
-    let extra = scale - d.scale
-    guard extra > 0 else { return d.significand }
-    guard extra < powersOfTen.count else { return nil }
-    let (value, overflow) = d.significand.multipliedReportingOverflow(by: powersOfTen[extra])
-    return overflow ? nil : value
-  }
-
-  static func add(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? {
-    let scale = max(a.scale, b.scale)
-    guard let x = significand(a, atScale: scale), let y = significand(b, atScale: scale) else {
-      return nil
-    }
-    let (sum, overflow) = x.addingReportingOverflow(y)
-    return overflow ? nil : ExactDecimal(significand: sum, scale: scale)
-  }
-
-  static func subtract(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? {
-    add(a, ExactDecimal(significand: -b.significand, scale: b.scale))
-  }
-
-  static func multiply(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? {
-    let (product, overflow) = a.significand.multipliedReportingOverflow(by: b.significand)
-    guard !overflow else { return nil }
-    let result = ExactDecimal(significand: product, scale: a.scale + b.scale)
-    return result.scale > ExactDecimal.maxScale
-      ? result.rounded(toScale: ExactDecimal.maxScale) : result
-  }
-
-  /// The quotient rounded half away from zero to `ExactDecimal.divisionScale` digits, trailing
-  /// zeros trimmed (as `ExactDecimal.divided(by:)`); nil for division by zero or overflow.
-  static func divide(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? {
-    guard b.significand != 0 else { return nil }
-    let target = ExactDecimal.divisionScale + 1
-    let shift = target + b.scale - a.scale
-    var numerator = a.significand
-    var denominator = b.significand
-    if shift >= 0 {
-      guard let n = significand(a, atScale: a.scale + shift) else { return nil }
-      numerator = n
-    } else {
-      guard let d = significand(b, atScale: b.scale - shift) else { return nil }
-      denominator = d
-    }
-    let (quotient, overflow) = numerator.dividedReportingOverflow(by: denominator)
-    guard !overflow else { return nil }
-    return ExactDecimal(significand: quotient, scale: target)
-      .rounded(toScale: ExactDecimal.divisionScale).normalized
-  }
-
+  static func add(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? { a.adding(b) }
+  static func subtract(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? { a.subtracting(b) }
+  static func multiply(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? { a.multiplied(by: b) }
+  static func divide(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? { a.divided(by: b) }
   static func remainder(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal? {
-    guard b.significand != 0 else { return nil }
-    let scale = max(a.scale, b.scale)
-    guard let x = significand(a, atScale: scale), let y = significand(b, atScale: scale) else {
-      return nil
-    }
-    let (rest, overflow) = x.remainderReportingOverflow(dividingBy: y)
-    return overflow ? nil : ExactDecimal(significand: rest, scale: scale)
+    a.remainder(dividingBy: b)
   }
 
   /// Rounds half away from zero to `digits` fractional digits; a negative `digits` rounds to
@@ -159,7 +106,8 @@ enum Arithmetic {
     guard d.scale + places < powersOfTen.count else { return ExactDecimal(0) }
     let whole = ExactDecimal(significand: d.significand, scale: d.scale + places).rounded(
       toScale: 0)
-    return significand(whole, atScale: places).map { ExactDecimal(significand: $0, scale: 0) }
+    return ExactDecimal(significand: whole.significand, scale: -places)
+      .scaledSignificand(atScale: 0).map { ExactDecimal(significand: $0, scale: 0) }
   }
 
   // MARK: - Comparison

@@ -189,8 +189,8 @@ public enum HTMLReporter: Reporter {
   static func findings(_ result: CheckResult, labels: Labels) -> String {
     let rows = result.findings.map { f in
       row([
-        "<span class=\"loc\">\(e(SummaryTables.location(f)))</span>", e(f.column ?? ""), badge(f.severity, labels: labels),
-        "<code>\(e(f.code))</code>", e(f.message),
+        "<span class=\"loc\">\(e(SummaryTables.location(f)))</span>", "<span class=\"nw\">\(e(f.column ?? ""))</span>",
+        badge(f.severity, labels: labels), "<code class=\"nw\">\(e(f.code))</code>", e(f.message),
       ])
     }
     return "<section class=\"findings\">\n<h2>\(e(labels.findingsHeading))</h2>\n"
@@ -284,7 +284,8 @@ public enum HTMLReporter: Reporter {
     a { color: inherit; }
     table { width: 100%; border-collapse: collapse; margin: 6px 0 14px; }
     th, td { border: 1px solid #c4c4c4; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-    th { background: #eef0f3; font-weight: 600; }
+    th { background: #eef0f3; font-weight: 600; white-space: nowrap; }
+    .nw, .sev { white-space: nowrap; }
     th.num, td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     tr.total td { font-weight: 600; background: #f7f7f7; }
     tr.waived td { color: #6b6b6b; }

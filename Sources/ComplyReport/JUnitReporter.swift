@@ -7,6 +7,7 @@
 public import ComplyEngine
 import ComplyRules
 
+/// `--format junit`: a JUnit XML report, one test case per rule.
 public enum JUnitReporter: Reporter {
   public static let identifier = "junit"
 

@@ -11,6 +11,7 @@ import ComplyCore
 public import ComplyEngine
 import ComplyRules
 
+/// `--format sarif`: a SARIF 2.1.0 log of the run.
 public enum SARIFReporter: Reporter {
   public static let identifier = "sarif"
 
@@ -26,8 +27,8 @@ public enum SARIFReporter: Reporter {
   }
 
   public static func document(_ result: CheckResult, context: ReportContext) -> JSONValue {
-    let catalogue = RuleCatalogue(result, labels: context.labels)
-    let places = Places(result)
+    let catalogue = SARIFRules(result, labels: context.labels)
+    let places = SARIFPlaces(result)
     var results = result.violations.map {
       violation($0, baselineState: $0.status == "persisting" ? "unchanged" : "new", catalogue, places, context.labels)
     }
@@ -58,7 +59,7 @@ public enum SARIFReporter: Reporter {
   static func text(_ s: String) -> JSONValue { .object([("text", .string(s))]) }
 
   static func violation(
-    _ v: Violation, baselineState: String, _ catalogue: RuleCatalogue, _ places: Places, _ labels: Labels
+    _ v: Violation, baselineState: String, _ catalogue: SARIFRules, _ places: SARIFPlaces, _ labels: Labels
   ) -> JSONValue {
     var pairs: [(String, JSONValue)] = [("ruleId", .string(v.ruleID))]
     if let index = catalogue.index[v.ruleID] { pairs.append(("ruleIndex", .int(index))) }
@@ -92,7 +93,7 @@ public enum SARIFReporter: Reporter {
     return .object(pairs)
   }
 
-  static func finding(_ f: Finding, _ catalogue: RuleCatalogue, _ places: Places) -> JSONValue {
+  static func finding(_ f: Finding, _ catalogue: SARIFRules, _ places: SARIFPlaces) -> JSONValue {
     var pairs: [(String, JSONValue)] = [("ruleId", .string(f.code))]
     if let index = catalogue.index[f.code] { pairs.append(("ruleIndex", .int(index))) }
     pairs += [("level", level(f.severity)), ("message", text(f.message))]
@@ -177,13 +178,17 @@ public enum SARIFReporter: Reporter {
 }
 
 /// The driver's reporting descriptors, in order, with each id's index.
-struct RuleCatalogue {
+struct SARIFRules {
   var descriptors: [JSONValue] = []
   var index: [String: Int] = [:]
   /// The rules that ran, by id, for the location of an expected group with no rows.
   var rules: [String: Rule] = [:]
 
+  /// "category" or 整治问题, before a rule's category in its full description.
+  let categoryLabel: String
+
   init(_ result: CheckResult, labels: Labels) {
+    categoryLabel = labels.category
     for compiled in result.rules {
       let r = compiled.rule
       rules[r.id] = r
@@ -210,7 +215,7 @@ struct RuleCatalogue {
     help: (text: String, markdown: String)?, severity: RuleSeverity, dataset: String?
   ) {
     let short = title.isEmpty ? id : title
-    let full = (category.isEmpty ? "" : "[\(category)] ") + (description.isEmpty ? short : description)
+    let full = (description.isEmpty ? short : description) + (category.isEmpty ? "" : "\n\(categoryLabel): \(category)")
     var properties: [(String, JSONValue)] = [("category", .string(category)), ("department", .string(department))]
     if let dataset { properties.append(("dataset", .string(dataset))) }
     var tags: [String] = []
@@ -263,7 +268,7 @@ struct RuleCatalogue {
 }
 
 /// Where results point: artifact locations under the `DATA` and `%SRCROOT%` bases.
-struct Places {
+struct SARIFPlaces {
   /// `--data` as given on the command line, when it was.
   let dataFolder: String?
   /// `--waivers` as given on the command line, when it was.

@@ -140,9 +140,9 @@ enum SummaryTables {
   }
 
   static func shellQuoted(_ argument: String) -> String {
-    let plain = !argument.isEmpty && argument.unicodeScalars.allSatisfy {
-      ($0.value > 0x7F && !$0.properties.isWhitespace) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-        || "@%+=:,./_-".unicodeScalars.contains($0)
+    let plain = !argument.isEmpty && argument.unicodeScalars.allSatisfy { c in
+      c.value > 0x7F ? !c.properties.isWhitespace : c.properties.isAlphabetic || c.properties.numericType != nil
+        || "@%+=:,./_-".unicodeScalars.contains(c)
     }
     return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }

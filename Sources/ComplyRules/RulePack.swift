@@ -2,6 +2,7 @@
 // joins, aggregates, expected groups and examples, each keeping where it was written.
 
 public import ComplyCore
+public import ComplyCSV
 public import ComplyExpr
 public import ComplyYAML
 
@@ -31,7 +32,8 @@ public struct DatasetSpec: Sendable {
   public var key: [String]
   public var columns: [ColumnSpec]
   public var optional: Bool
-  public var encoding: String?
+  /// `encoding:`, forcing this dataset's encoding.
+  public var encoding: TextEncoding?
   public var delimiter: UInt8?
   public var location: SourceLocation
 

@@ -3,6 +3,7 @@
 // datasets, lists, constants and rules of the same name; `enabled: false` switches a rule off).
 
 public import ComplyCore
+import ComplyCSV
 import ComplyExpr
 import ComplyYAML
 import Foundation
@@ -179,15 +180,19 @@ struct FileReader {
     }
     var delimiter: UInt8?
     if let d = m.scalar("delimiter") {
-      switch d.value {
-      case "\t", "\\t", "tab": delimiter = 9
-      case let v where v.utf8.count == 1: delimiter = v.utf8.first
-      default: sink.error("delimiter must be one character or 'tab', found '\(d.value)'", at: d.location)
+      do { delimiter = try CSVOptions.delimiter(named: d.value == "\t" ? "tab" : d.value) } catch {
+        sink.error(error.diagnostics.map(\.message).joined(separator: "; "), at: d.location)
+      }
+    }
+    var encoding: TextEncoding?
+    if let e = m.scalar("encoding") {
+      do { encoding = try TextEncoding(name: e.value) } catch {
+        sink.error(error.diagnostics.map(\.message).joined(separator: "; "), at: e.location)
       }
     }
     return DatasetSpec(
       name: key.value, title: m.string("title"), source: source, key: key_.map(\.value),
-      columns: columns, optional: m.bool("optional") ?? false, encoding: m.string("encoding"),
+      columns: columns, optional: m.bool("optional") ?? false, encoding: encoding,
       delimiter: delimiter, location: key.location)
   }
 

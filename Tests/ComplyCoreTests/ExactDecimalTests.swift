@@ -11,11 +11,11 @@ struct ExactDecimalTests {
   }
 
   @Test func pointOnePlusPointTwoIsPointThree() {
-    #expect(d("0.1") + d("0.2") == d("0.3"))
+    #expect(d("0.1").adding(d("0.2")) == d("0.3"))
   }
 
-  @Test func threeChargesOf500Point1DoNotExceed1500Point3() {
-    let total = d("500.1") + d("500.1") + d("500.1")
+  @Test func threeChargesOf500Point1DoNotExceed1500Point3() throws {
+    let total = try #require(d("500.1").adding(d("500.1"))?.adding(d("500.1")))
     #expect(!(total > d("1500.3")))
     #expect(total == d("1500.30"))
   }
@@ -49,7 +49,14 @@ struct ExactDecimalTests {
   }
 
   @Test func multiplicationIsExact() {
-    #expect((d("0.1") * d("3")) == d("0.3"))
-    #expect((d("19.99") * d("3")).description == "59.97")
+    #expect(d("0.1").multiplied(by: d("3")) == d("0.3"))
+    #expect(d("19.99").multiplied(by: d("3"))?.description == "59.97")
+  }
+
+  @Test func overflowIsNilNotATrap() {
+    let big = ExactDecimal(significand: Int128.max / 2 + 1, scale: 0)
+    #expect(big.adding(big) == nil)
+    #expect(big.multiplied(by: d("10")) == nil)
+    #expect(d("1").adding(ExactDecimal(significand: 1, scale: 40)) == nil)
   }
 }

@@ -154,3 +154,20 @@ struct AggregateRuleTests {
     }
   }
 }
+
+struct RowRuleTests {
+  @Test func whenMayReadTheRowsJoins() throws {
+    let ws = try Workspace(
+      rules: AggregateRuleTests.datasets + """
+        rules:
+          - id: CAPPED
+            dataset: fees
+            join: {p: {dataset: plan, on: [学籍号]}}
+            when: exists(p)
+            require: 金额 <= p.上限
+            message: "{学籍号} {金额}"
+        """,
+      files: ["fees.csv": AggregateRuleTests.fees, "plan.csv": "学籍号,上限\nB,50\nA,1000\n"])
+    #expect(try ws.check().violations.map(\.summary) == ["CAPPED fees.csv:5 B 100"])
+  }
+}
