@@ -1,6 +1,8 @@
-// DataFiles: finds a dataset's files under the data folder by glob (`*`, `?`, and `**` for any
-// number of folders), relative paths sorted so every run reads files in the same order.
+// DataFiles: finds a dataset's files under the data folder by glob (`*`, `?` within a folder
+// name as `globMatches` reads them, and `**` for any number of folders), relative paths sorted
+// so every run reads files in the same order.
 
+import ComplyRules
 import Foundation
 
 enum DataFiles {
@@ -37,26 +39,7 @@ enum DataFiles {
         p = p.dropFirst()
       }
     }
-    guard let segment = path.first, matchSegment(Array(segment.unicodeScalars)[...], Array(first.unicodeScalars)[...]) else {
-      return false
-    }
+    guard let segment = path.first, globMatches(segment, first) else { return false }
     return match(path.dropFirst(), glob.dropFirst())
-  }
-
-  private static func matchSegment(_ s: ArraySlice<Unicode.Scalar>, _ g: ArraySlice<Unicode.Scalar>) -> Bool {
-    guard let c = g.first else { return s.isEmpty }
-    switch c {
-    case "*":
-      var rest = s
-      while true {
-        if matchSegment(rest, g.dropFirst()) { return true }
-        if rest.isEmpty { return false }
-        rest = rest.dropFirst()
-      }
-    case "?":
-      return !s.isEmpty && matchSegment(s.dropFirst(), g.dropFirst())
-    default:
-      return s.first == c && matchSegment(s.dropFirst(), g.dropFirst())
-    }
   }
 }

@@ -100,10 +100,37 @@ private struct Context {
       ?? CompiledTemplate(parts: [.text(rule.title)])
     let owner = rule.ownerTemplate.flatMap { template($0, in: outer) }
     aggregate?.calls = registry.aggregates
+    checkExamples(rule, dataset: dataset)
     guard let condition, sink.bag.diagnostics.count == errorsBefore else { return nil }
     return CompiledRule(
       rule: rule, dataset: dataset, when: when, condition: condition, message: message,
       owner: owner, joins: joins, aggregate: aggregate, sets: registry.sets, scope: outer)
+  }
+
+  /// Example cells must name declared columns and hold values of their types.
+  func checkExamples(_ rule: Rule, dataset: DatasetSpec) {
+    func check(_ cells: [(column: YAMLScalar, value: YAMLScalar?)], in spec: DatasetSpec) {
+      for (column, value) in cells {
+        guard let i = spec.columnIndex(column.value) else {
+          sink.error("unknown column '\(column.value)' of dataset '\(spec.name)'\(Suggestion.hint(for: column.value, in: spec.columns.map(\.name)))", at: column.location)
+          continue
+        }
+        let c = spec.columns[i]
+        if let value, ValueParser.parse(value.value, as: c.type, grades: c.grades) == nil {
+          sink.error("'\(value.value)' is not a valid \(c.type.rawValue) for column '\(c.name)'", at: value.location)
+        }
+      }
+    }
+    for example in rule.examples {
+      switch example.input {
+      case .row(let cells): check(cells, in: dataset)
+      case .data(let sets):
+        for (name, rows) in sets {
+          guard let spec = self.dataset(name.value, at: name.location) else { continue }
+          for row in rows { check(row, in: spec) }
+        }
+      }
+    }
   }
 
   func expression(_ source: YAMLScalar, in scope: Scope, expecting: ExprType?) -> CompiledExpression? {
