@@ -1,5 +1,7 @@
 // ParsedRow and RowDecoder: turn a CSV record into typed values in the dataset's declared
-// column order, reporting cells that do not parse as data findings.
+// column order, reporting cells that do not parse as data findings (FindingCollector). Cells
+// are parsed from the record's bytes in place: only string cells, and the text of a reported
+// invalid cell, become Strings.
 
 import ComplyCSV
 import ComplyCore
@@ -34,11 +36,13 @@ final class FindingCollector {
   private var invalidCounts: [String: [String: Int]] = [:]
   private var invalidOrder: [(file: String, column: String)] = []
 
-  func invalidValue(file: String, line: Int, column: ColumnSpec, text: String) {
+  /// Counts an invalid cell; `text` (the cell as written) is called only for the cells listed.
+  func invalidValue(file: String, line: Int, column: ColumnSpec, text: () -> String) {
     let count = (invalidCounts[file]?[column.name] ?? 0) + 1
     if count == 1 { invalidOrder.append((file, column.name)) }
     invalidCounts[file, default: [:]][column.name] = count
     guard count <= Self.perColumnLimit else { return }
+    let text = text()
     let shown = column.pii ? PIIMask.mask(text) : text
     findings.append(
       Finding(
@@ -70,10 +74,18 @@ final class FindingCollector {
 /// Maps a file's header to the dataset's columns and decodes records.
 struct RowDecoder {
   let dataset: DatasetSpec
-  /// Field index in the file for each declared column, or nil when the file lacks it.
-  let fieldIndex: [Int?]
   let file: String
   let headerCount: Int
+  /// What decoding needs of each declared column, in declaration order: plain values, so the
+  /// row loop copies (and retains) nothing of the ColumnSpecs.
+  private let cells: [Cell]
+
+  private struct Cell {
+    /// Field index in the file, or nil when the file lacks the column.
+    let field: Int?
+    let type: ColumnType
+    let grades: GradeSystem
+  }
 
   /// Matches headers to columns and aliases; a missing required column is an error naming the
   /// closest header.
@@ -81,7 +93,7 @@ struct RowDecoder {
     self.dataset = dataset
     self.file = file
     headerCount = header.count
-    var indexes: [Int?] = []
+    var cells: [Cell] = []
     var errors = DiagnosticBag()
     for column in dataset.columns {
       let names = [column.name] + column.aliases
@@ -93,10 +105,10 @@ struct RowDecoder {
           "required column '\(column.name)' of dataset '\(dataset.name)' is missing; \(hint)",
           at: SourceLocation(file: file, line: headerLine, column: 1))
       }
-      indexes.append(index)
+      cells.append(Cell(field: index, type: column.type, grades: column.grades))
     }
     try errors.throwIfAny()
-    fieldIndex = indexes
+    self.cells = cells
   }
 
   /// Fills `row` from `record`; false when the record is malformed (reported).
@@ -106,17 +118,24 @@ struct RowDecoder {
       findings.malformedRow(file: file, line: record.line, fields: record.count, expected: headerCount)
       return false
     }
-    for (i, column) in dataset.columns.enumerated() {
-      guard let f = fieldIndex[i], !record.isEmptyField(f) else {
-        row.values[i] = .null
-        continue
-      }
-      let text = record.string(f)
-      if let value = ValueParser.parse(text, as: column.type, grades: column.grades) {
-        row.values[i] = value
-      } else {
-        row.values[i] = .null
-        findings.invalidValue(file: file, line: record.line, column: column, text: text)
+    // One uniqueness and exclusivity check per row instead of one per cell.
+    row.values.withUnsafeMutableBufferPointer { values in
+      precondition(values.count == cells.count, "row made for another dataset")
+      for (i, cell) in cells.enumerated() {
+        guard let f = cell.field else {
+          values[i] = .null
+          continue
+        }
+        let parsed = record.withField(f) {
+          ValueParser.parse(bytes: $0, as: cell.type, grades: cell.grades)
+        }
+        if let parsed {
+          values[i] = parsed
+        } else {
+          values[i] = .null
+          findings.invalidValue(
+            file: file, line: record.line, column: dataset.columns[i], text: { record.string(f) })
+        }
       }
     }
     return true
