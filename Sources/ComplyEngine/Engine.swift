@@ -189,23 +189,35 @@ public enum Engine {
     return selected
   }
 
-  /// Orders violations by rule id, then file, then line; groups without rows last.
+  /// Orders violations by rule id, then file, then line; groups without rows last, ties by
+  /// their group values and then by the order they were found. The keys are computed once per
+  /// violation (rule ids and files as ranks), not inside the comparator.
   static func sortViolations(_ violations: [Violation]) -> [Violation] {
-    violations.enumerated().sorted { a, b in
-      let x = a.element
-      let y = b.element
-      if x.ruleID != y.ruleID { return x.ruleID < y.ruleID }
-      switch (x.file, y.file) {
-      case (nil, .some): return false
-      case (.some, nil): return true
-      case let (f?, g?) where f != g: return f < g
-      default: break
-      }
-      if x.line != y.line { return (x.line ?? Int.max) < (y.line ?? Int.max) }
-      let gx = x.group?.map(\.value).joined(separator: "\u{1F}") ?? ""
-      let gy = y.group?.map(\.value).joined(separator: "\u{1F}") ?? ""
-      return gx != gy ? gx < gy : a.offset < b.offset
-    }.map(\.element)
+    struct SortKey {
+      var rule: Int
+      /// Files without a rank (expected groups) sort after every file.
+      var file: Int
+      var line: Int
+      var group: String
+      var offset: Int
+    }
+    func ranks(_ names: some Sequence<String>) -> [String: Int] {
+      Dictionary(uniqueKeysWithValues: Set(names).sorted().enumerated().map { ($1, $0) })
+    }
+    let ruleRanks = ranks(violations.lazy.map(\.ruleID))
+    let fileRanks = ranks(violations.lazy.compactMap(\.file))
+    let keys = violations.enumerated().map { offset, v in
+      SortKey(
+        rule: ruleRanks[v.ruleID] ?? 0, file: v.file.flatMap { fileRanks[$0] } ?? Int.max,
+        line: v.line ?? Int.max,
+        group: v.group?.map(\.value).joined(separator: "\u{1F}") ?? "", offset: offset)
+    }
+    return keys.sorted { x, y in
+      if x.rule != y.rule { return x.rule < y.rule }
+      if x.file != y.file { return x.file < y.file }
+      if x.line != y.line { return x.line < y.line }
+      return x.group != y.group ? x.group < y.group : x.offset < y.offset
+    }.map { violations[$0.offset] }
   }
 
   // MARK: - Files

@@ -1,6 +1,7 @@
 // RuleRunner: evaluates one compiled rule over the rows of its dataset. A row rule judges each
-// row as it streams by; an aggregate rule folds rows into per-group accumulators and judges the
-// groups (with the expected groups added) when the dataset ends. Memory grows with groups only.
+// row as it streams by; an aggregate rule folds rows into per-group accumulators (GroupState)
+// and judges the groups (with the expected groups added) when the dataset ends. Memory grows
+// with groups only. ViolationBuilder turns both kinds of outcome into `Violation`s.
 
 import ComplyCore
 import ComplyExpr
@@ -36,7 +37,9 @@ struct ViolationBuilder {
       fingerprint: fingerprinter.fingerprint(identity))
   }
 
-  func groupViolation(_ rule: CompiledRule, frame: EvalFrame, state: GroupState?, names: [String])
+  /// `file` and `lines` are the group's first file and its stored lines; nil and empty for an
+  /// expected group without rows.
+  func groupViolation(_ rule: CompiledRule, frame: EvalFrame, file: String?, lines: [Int], names: [String])
     -> Violation
   {
     let columns = rule.aggregate?.groupBy.map { rule.dataset.columns[$0] } ?? []
@@ -52,8 +55,8 @@ struct ViolationBuilder {
       ruleID: rule.rule.id, severity: rule.rule.severity, category: rule.rule.category,
       department: rule.rule.department, owner: rule.owner?.render(frame, mask: mask) ?? "",
       title: rule.rule.title, message: rule.message.render(frame, mask: mask),
-      dataset: rule.dataset.name, file: state?.file, line: state?.lines.first,
-      lines: state?.lines ?? [], group: group, key: nil,
+      dataset: rule.dataset.name, file: file, line: lines.first,
+      lines: lines, group: group, key: nil,
       fingerprint: fingerprinter.fingerprint(identity))
   }
 }
@@ -72,7 +75,11 @@ final class RuleRunner {
   let waivers: [CompiledWaiver]
   let frame = EvalFrame()
   var violations: [Violation] = []
-  private var groups: [[Value]: GroupState] = [:]
+  /// The groups of an aggregate rule until `finish`; nil for a row rule.
+  private var groups: GroupState?
+  /// Whether judging a group reads its key (joins on group columns, the condition or a
+  /// `compute:` naming a group column); if not, a key is decoded only for a violation.
+  private let judgingReadsKey: Bool
 
   init(rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = []) {
     self.rule = rule
@@ -81,13 +88,20 @@ final class RuleRunner {
     self.builder = builder
     frame.sets = lookups.sets
     frame.joins = Array(repeating: nil, count: rule.joins.count)
+    groups = rule.aggregate.map { GroupState(plan: $0) }
+    let readsKey = { (e: CompiledExpression) in
+      e.references.contains { if case .group = $0 { return true } else { return false } }
+    }
+    judgingReadsKey =
+      !rule.joins.isEmpty || readsKey(rule.condition)
+      || (rule.aggregate?.computed.contains { readsKey($0.expression) } ?? false)
   }
 
   func consume(_ row: ParsedRow) {
     frame.row = row
-    if let plan = rule.aggregate {
+    if rule.aggregate != nil {
       if let when = rule.when, !isTrue(when.evaluate(frame)) { return }
-      accumulate(row, plan: plan)
+      groups?.add(row, frame: frame)
       return
     }
     // A row rule's `when` may read its joins, so they are resolved first.
@@ -127,51 +141,60 @@ final class RuleRunner {
 
   // MARK: - Aggregates
 
-  private func accumulate(_ row: ParsedRow, plan: AggregatePlan) {
-    let key = plan.groupBy.map { row.values[$0] }
-    let state: GroupState
-    if let existing = groups[key] {
-      state = existing
-    } else {
-      state = GroupState(calls: plan.calls, file: row.file)
-      groups[key] = state
-    }
-    state.add(row: row, frame: frame, calls: plan.calls)
-  }
-
   /// Judges every group, expected groups included; call once after the last row.
   func finish() {
-    guard let plan = rule.aggregate else { return }
+    guard let plan = rule.aggregate, var groups else { return }
+    self.groups = nil
     frame.row = nil
-    var keys = Array(groups.keys)
+    var expected: [[Value]] = []
     if let expect = plan.expect, let table = lookups.expect {
-      keys += expectedGroups(expect, table: table, groupCount: plan.groupBy.count)
+      expected = expectedGroups(expect, table: table, groups: &groups, groupCount: plan.groupBy.count)
     }
-    for key in keys {
-      let state = groups[key]
+    frame.group = Array(repeating: .null, count: plan.groupBy.count)
+    frame.aggregates = Array(repeating: .null, count: plan.calls.count)
+    for group in 0..<groups.count {
+      if judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
+      for c in plan.calls.indices { frame.aggregates[c] = groups.result(c, group: group) }
+      guard isGroupViolation(plan) else { continue }
+      if !judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
+      addGroupViolation(plan, file: groups.file(of: group), lines: groups.lines(of: group))
+    }
+    for key in expected {
       frame.group = key
-      frame.aggregates = plan.calls.enumerated().map { i, call in
-        state?.result(i, call: call) ?? GroupState.emptyResult(call)
-      }
-      frame.computed = []
-      for c in plan.computed { frame.computed.append(c.expression.evaluate(frame)) }
-      resolveJoins { ref in
-        if case .group(let i) = ref { return key[i] }
-        return .null
-      }
-      if isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid) {
-        var v = builder.groupViolation(rule, frame: frame, state: state, names: plan.groupNames)
-        v.waived = isWaived()
-        violations.append(v)
-      }
+      for (c, call) in plan.calls.enumerated() { frame.aggregates[c] = GroupState.emptyResult(call) }
+      if isGroupViolation(plan) { addGroupViolation(plan, file: nil, lines: []) }
     }
+  }
+
+  /// Computes the group's `compute:` values and joins (its key and aggregates are in the
+  /// frame) and evaluates the condition.
+  private func isGroupViolation(_ plan: AggregatePlan) -> Bool {
+    frame.computed.removeAll(keepingCapacity: true)
+    for c in plan.computed { frame.computed.append(c.expression.evaluate(frame)) }
+    resolveJoins { ref in
+      if case .group(let i) = ref { return frame.group[i] }
+      return .null
+    }
+    return isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid)
+  }
+
+  private func addGroupViolation(_ plan: AggregatePlan, file: String?, lines: [Int]) {
+    var v = builder.groupViolation(rule, frame: frame, file: file, lines: lines, names: plan.groupNames)
+    v.waived = isWaived()
+    violations.append(v)
   }
 
   /// Keys of expected groups that no row produced: every observed `per` tuple crossed with the
   /// expect dataset's rows that agree with it on shared columns.
-  private func expectedGroups(_ expect: ExpectPlan, table: LookupTable, groupCount: Int) -> [[Value]] {
+  private func expectedGroups(
+    _ expect: ExpectPlan, table: LookupTable, groups: inout GroupState, groupCount: Int
+  ) -> [[Value]] {
     var perTuples = Set<[Value]>()
-    for key in groups.keys { perTuples.insert(expect.perPositions.map { key[$0] }) }
+    var key: [Value] = []
+    for group in 0..<groups.count {
+      groups.decodeKey(group, into: &key)
+      perTuples.insert(expect.perPositions.map { key[$0] })
+    }
     var out: [[Value]] = []
     var seen = Set<[Value]>()
     for tuple in perTuples.sorted(by: { $0.description < $1.description }) {
@@ -184,79 +207,9 @@ final class RuleRunner {
         var key = Array(repeating: Value.null, count: groupCount)
         for (p, position) in expect.perPositions.enumerated() { key[position] = tuple[p] }
         for (position, column) in expect.suppliedPositions { key[position] = row.values[column] }
-        if groups[key] == nil, seen.insert(key).inserted { out.append(key) }
+        if groups.find(key) == nil, seen.insert(key).inserted { out.append(key) }
       }
     }
     return out
-  }
-}
-
-/// The running aggregates of one group.
-final class GroupState {
-  static let lineLimit = 20
-  let file: String
-  var lines: [Int] = []
-  private var counts: [Int]
-  private var sums: [ExactDecimal?]
-  private var extremes: [Value]
-  private var distinct: [Set<Value>]
-
-  init(calls: [AggregateCall], file: String) {
-    self.file = file
-    counts = Array(repeating: 0, count: calls.count)
-    sums = Array(repeating: nil, count: calls.count)
-    extremes = Array(repeating: .null, count: calls.count)
-    distinct = Array(repeating: [], count: calls.count)
-  }
-
-  func add(row: ParsedRow, frame: EvalFrame, calls: [AggregateCall]) {
-    if lines.count < Self.lineLimit, row.file == file { lines.append(row.line) }
-    for (i, call) in calls.enumerated() {
-      let v = call.argument?.evaluate(frame) ?? .null
-      switch call.kind {
-      case .count: counts[i] += 1
-      case .countNonNull: if !v.isNull { counts[i] += 1 }
-      case .countIf: if case .bool(true) = v { counts[i] += 1 }
-      case .countDistinct: if !v.isNull { distinct[i].insert(v) }
-      case .sum, .avg:
-        if let d = v.decimalValue {
-          // An overflowing sum is unknown: it stays null and no later row revives it.
-          sums[i] = counts[i] == 0 ? d : sums[i]?.adding(d)
-          counts[i] += 1
-        }
-      case .min:
-        if !v.isNull, extremes[i].isNull || (Value.compare(v, extremes[i]) ?? 0) < 0 { extremes[i] = v }
-      case .max:
-        if !v.isNull, extremes[i].isNull || (Value.compare(v, extremes[i]) ?? 0) > 0 { extremes[i] = v }
-      }
-    }
-  }
-
-  func result(_ i: Int, call: AggregateCall) -> Value {
-    switch call.kind {
-    case .count, .countNonNull, .countIf: return .int(Int64(counts[i]))
-    case .countDistinct: return .int(Int64(distinct[i].count))
-    case .sum:
-      guard let s = sums[i] else { return .null }
-      return Self.typed(s, call.type)
-    case .avg:
-      guard let s = sums[i], counts[i] > 0 else { return .null }
-      return s.divided(by: ExactDecimal(Int64(counts[i]))).map(Value.decimal) ?? .null
-    case .min, .max: return extremes[i]
-    }
-  }
-
-  /// A group with no rows: counts and sums are 0, everything else null (SPEC §2.2).
-  static func emptyResult(_ call: AggregateCall) -> Value {
-    switch call.kind {
-    case .count, .countNonNull, .countIf, .countDistinct: return .int(0)
-    case .sum: return typed(ExactDecimal(0), call.type)
-    case .avg, .min, .max: return .null
-    }
-  }
-
-  static func typed(_ d: ExactDecimal, _ type: ExprType) -> Value {
-    if type == .integer, let i = d.int64Value, d.isInteger { return .int(i) }
-    return .decimal(d)
   }
 }

@@ -1,0 +1,243 @@
+// The group table and group state on their own: keys equal as `Value.==` says group together
+// and decode to their first row's form, collisions and growth keep keys apart, lines are kept
+// per group and file, sums overflow to null; and the violation order matches its definition.
+
+import ComplyCore
+import ComplyExpr
+import Foundation
+import Testing
+
+@testable import ComplyEngine
+@testable import ComplyRules
+
+struct GroupTableTests {
+  static func decimal(_ text: String) -> Value {
+    ExactDecimal(parsing: text).map(Value.decimal) ?? .null
+  }
+
+  func decoded(_ table: GroupTable, _ group: Int) -> [Value] {
+    var key: [Value] = []
+    table.decode(group, into: &key)
+    return key
+  }
+
+  /// `kind:text` of each part, so that `.int(1)` and `.decimal(1)` are told apart.
+  func forms(_ key: [Value]) -> [String] {
+    key.map { value in
+      switch value {
+      case .null: return "null"
+      case .bool(let b): return "bool:\(b)"
+      case .int(let i): return "int:\(i)"
+      case .decimal(let d): return "decimal:\(d)"
+      case .string(let s): return "string:\(Array(s.unicodeScalars.map(\.value)))"
+      case .date(let d): return "date:\(d)"
+      case .time(let t): return "time:\(t)"
+      }
+    }
+  }
+
+  @Test func equalNumbersGroupTogetherAndKeepTheFirstForm() {
+    var table = GroupTable(arity: 1)
+    #expect(table.group(of: [Self.decimal("1.00")], at: [0]) == (0, true))
+    #expect(table.group(of: [.int(1)], at: [0]) == (0, false))
+    #expect(table.group(of: [Self.decimal("1.0")], at: [0]) == (0, false))
+    #expect(table.group(of: [Self.decimal("1.01")], at: [0]) == (1, true))
+    #expect(forms(decoded(table, 0)) == ["decimal:1.00"])
+    #expect(forms(decoded(table, 1)) == ["decimal:1.01"])
+  }
+
+  @Test(arguments: [
+    "int:5", "decimal:5", "decimal:5.000", "decimal:-0.50", "decimal:0.00", "int:-9223372036854775808",
+    "decimal:123456789012345678901234567890.123456", "decimal:-99999999999999999999999999999999999",
+  ])
+  func numbersDecodeExactly(form: String) {
+    let text = String(form.drop { $0 != ":" }.dropFirst())
+    let value: Value = form.hasPrefix("int:") ? Int64(text).map(Value.int) ?? .null : Self.decimal(text)
+    var table = GroupTable(arity: 1)
+    _ = table.group(of: [value], at: [0])
+    #expect(forms(decoded(table, 0)) == [form])
+  }
+
+  @Test func textAndNumbersNeverMix() {
+    var table = GroupTable(arity: 1)
+    #expect(table.group(of: [.string("1")], at: [0]).group == 0)
+    #expect(table.group(of: [.int(1)], at: [0]).group == 1)
+    #expect(table.group(of: [.bool(true)], at: [0]).group == 2)
+    #expect(table.group(of: [.string("")], at: [0]).group == 3)
+    #expect(table.group(of: [.null], at: [0]).group == 4)
+    #expect(table.group(of: [.string("1")], at: [0]) == (0, false))
+  }
+
+  @Test func nullPartsAreEqualToEachOtherOnly() {
+    var table = GroupTable(arity: 2)
+    let keys: [[Value]] = [[.null, .string("A")], [.string("A"), .null], [.null, .null], [.null, .string("A")]]
+    #expect(keys.map { table.group(of: $0, at: [0, 1]).group } == [0, 1, 2, 0])
+    #expect(forms(decoded(table, 1)) == forms([.string("A"), .null]))
+    #expect(forms(decoded(table, 2)) == ["null", "null"])
+  }
+
+  @Test func canonicallyEquivalentTextGroupsTogetherAndKeepsItsBytes() {
+    var table = GroupTable(arity: 1)
+    let decomposed = "Jose\u{301}"
+    #expect(table.group(of: [.string(decomposed)], at: [0]) == (0, true))
+    #expect(table.group(of: [.string("Jos\u{E9}")], at: [0]) == (0, false))
+    #expect(table.group(of: [.string("\u{8C48}")], at: [0]) == (1, true))
+    #expect(table.group(of: [.string("\u{F900}")], at: [0]) == (1, false))
+    #expect(table.group(of: [.string("张三\u{3000}一班")], at: [0]) == (2, true))
+    #expect(forms(decoded(table, 0)) == forms([.string(decomposed)]))
+    #expect(forms(decoded(table, 2)) == forms([.string("张三\u{3000}一班")]))
+  }
+
+  @Test(arguments: [
+    ("abc", true), ("Ünïcødé", true), ("学籍号Ｇ１２，。", true), ("か\u{3099}", false),
+    ("\u{F900}", false), ("e\u{301}", false), ("\u{302A}", false), ("한국", false),
+  ])
+  func fastNFCCheck(text: String, stable: Bool) {
+    let fast = Array(text.utf8).withUnsafeBufferPointer(KeyEncoder.isStableNFC)
+    #expect(fast == stable)
+    if fast { #expect(text.precomposedStringWithCanonicalMapping.utf8.elementsEqual(text.utf8)) }
+  }
+
+  @Test func everyKindRoundTrips() {
+    let key: [Value] = [
+      .bool(false), .bool(true), .date(Day(ordinal: -719_468)), .date(Day(ordinal: 20_000)),
+      .time(TimeOfDay(seconds: 86_399)), .string(String(repeating: "长", count: 300)), .null,
+    ]
+    var table = GroupTable(arity: key.count)
+    _ = table.group(of: key, at: Array(key.indices))
+    #expect(forms(decoded(table, 0)) == forms(key))
+    #expect(table.find(key) == 0)
+  }
+
+  @Test func manyKeysSurviveGrowth() {
+    var table = GroupTable(arity: 3)
+    let n = 60_000
+    func key(_ i: Int) -> [Value] {
+      [.string("G\(i)"), i % 7 == 0 ? .null : .int(Int64(i % 1000)), .date(Day(ordinal: i / 1000))]
+    }
+    for i in 0..<n { #expect(table.group(of: key(i), at: [0, 1, 2]) == (i, true)) }
+    #expect(table.count == n)
+    var mismatches = 0
+    for i in stride(from: n - 1, through: 0, by: -1) where table.group(of: key(i), at: [0, 1, 2]) != (i, false) {
+      mismatches += 1
+    }
+    #expect(mismatches == 0)
+    #expect(forms(decoded(table, 12_345)) == forms(key(12_345)))
+    #expect(forms(decoded(table, n - 1)) == forms(key(n - 1)))
+    #expect(table.find([.string("G1"), .int(1), .date(Day(ordinal: 1))]) == nil)
+    #expect(table.count == n)
+  }
+
+  @Test(arguments: [0, 1])
+  func collidingHashesNeverMergeKeys(weakness: Int) {
+    // Every key hashes alike, or keys of a length hash alike: the bytes must decide.
+    let weak: (UnsafeRawBufferPointer) -> UInt64 = weakness == 0 ? { _ in 42 } : { UInt64($0.count) }
+    var table = GroupTable(arity: 2, hash: weak)
+    let keys: [[Value]] = (0..<300).map { [.string(String($0 % 10)), .int(Int64($0 / 10))] }
+    for (i, key) in keys.enumerated() { #expect(table.group(of: key, at: [0, 1]) == (i, true)) }
+    for (i, key) in keys.enumerated().reversed() { #expect(table.find(key) == i) }
+    #expect(table.find([.string("0"), .int(30)]) == nil)
+    #expect(table.find([.string("0"), .int(-1)]) == nil)
+    #expect(forms(decoded(table, 123)) == forms(keys[123]))
+  }
+}
+
+struct GroupStateTests {
+  /// `group_by: [学籍号]` over rows (学籍号, 金额) with the given aggregates of 金额.
+  func state(_ kinds: [AggregateKind]) -> GroupState {
+    let amount = CompiledExpression(type: .decimal, references: [.column(1)]) { $0.row?.value(at: 1) ?? .null }
+    let calls = kinds.map { AggregateCall(kind: $0, argument: $0 == .count ? nil : amount, type: .decimal) }
+    return GroupState(plan: AggregatePlan(groupBy: [0], groupNames: ["学籍号"], calls: calls, computed: [], expect: nil))
+  }
+
+  func add(_ state: inout GroupState, _ key: String, _ amount: Value = .null, file: String = "a.csv", line: Int) {
+    let row = ParsedRow(values: [.string(key), amount], file: file, line: line)
+    let frame = EvalFrame()
+    frame.row = row
+    state.add(row, frame: frame)
+  }
+
+  @Test func linesAreCappedAtTwentyAndComeFromTheFirstFile() {
+    var s = state([.count])
+    for line in 2...40 {
+      add(&s, "A", line: line)
+      if line.isMultiple(of: 3) { add(&s, "B\(line % 2)", line: 1000 + line) }
+    }
+    add(&s, "A", file: "b.csv", line: 2)
+    add(&s, "C", file: "b.csv", line: 3)
+    add(&s, "B0", file: "b.csv", line: 4)
+    add(&s, "C", file: "b.csv", line: 5)
+    add(&s, "C", file: "a.csv", line: 50)
+    #expect(s.count == 4)
+    #expect(s.lines(of: 0) == Array(2...21))
+    #expect(s.file(of: 0) == "a.csv")
+    #expect(s.result(0, group: 0) == .int(40))
+    #expect(s.lines(of: 1) == Array(stride(from: 1003, through: 1039, by: 6)))
+    #expect(s.lines(of: 2) == Array(stride(from: 1006, through: 1036, by: 6)))
+    #expect(s.file(of: 3) == "b.csv")
+    #expect(s.lines(of: 3) == [3, 5])
+    #expect(s.result(0, group: 3) == .int(3))
+  }
+
+  @Test func sumsAreExactAndAnOverflowStaysNull() {
+    var s = state([.sum, .avg, .min, .max, .countNonNull, .countDistinct])
+    let huge = Value.decimal(ExactDecimal(significand: Int128.max / 2, scale: 0))
+    add(&s, "A", GroupTableTests.decimal("0.10"), line: 2)
+    add(&s, "A", GroupTableTests.decimal("0.2"), line: 3)
+    add(&s, "A", .null, line: 4)
+    add(&s, "B", huge, line: 5)
+    add(&s, "B", huge, line: 6)
+    add(&s, "B", huge, line: 7)
+    add(&s, "B", .int(-1), line: 8)
+    add(&s, "C", .null, line: 9)
+    #expect((0..<6).map { s.result($0, group: 0).description } == ["0.30", "0.15", "0.10", "0.2", "2", "2"])
+    #expect(s.result(0, group: 1) == .null)
+    #expect(s.result(1, group: 1) == .null)
+    #expect((0..<6).map { s.result($0, group: 2).description } == ["", "", "", "", "0", "0"])
+  }
+}
+
+struct ViolationOrderTests {
+  /// The comparator `sortViolations` replaced, kept as the definition of the order.
+  static func reference(_ violations: [Violation]) -> [Violation] {
+    violations.enumerated().sorted { a, b in
+      let x = a.element
+      let y = b.element
+      if x.ruleID != y.ruleID { return x.ruleID < y.ruleID }
+      switch (x.file, y.file) {
+      case (nil, .some): return false
+      case (.some, nil): return true
+      case let (f?, g?) where f != g: return f < g
+      default: break
+      }
+      if x.line != y.line { return (x.line ?? Int.max) < (y.line ?? Int.max) }
+      let gx = x.group?.map(\.value).joined(separator: "\u{1F}") ?? ""
+      let gy = y.group?.map(\.value).joined(separator: "\u{1F}") ?? ""
+      return gx != gy ? gx < gy : a.offset < b.offset
+    }.map(\.element)
+  }
+
+  /// A fixed sequence, so that a failure reproduces.
+  struct Generator: RandomNumberGenerator {
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    mutating func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state ^ (state >> 29)
+    }
+  }
+
+  @Test func sameOrderAsTheDefinition() {
+    var generator = Generator()
+    let violations = (0..<2000).map { i in
+      let expectedGroup = Int.random(in: 0..<4, using: &generator) == 0
+      return Violation(
+        ruleID: ["FEE-B", "FEE-A", "ENROLL", "TT"].randomElement(using: &generator) ?? "", severity: .error,
+        category: "", department: "", owner: "", title: "", message: "#\(i)", dataset: "",
+        file: expectedGroup ? nil : ["收费/2.csv", "收费/10.csv", "a.csv"].randomElement(using: &generator),
+        line: expectedGroup ? nil : Int.random(in: 2..<40, using: &generator), lines: [],
+        group: Bool.random(using: &generator) ? nil : [("班级", ["一班", "二班", ""].randomElement(using: &generator) ?? "")],
+        key: nil, fingerprint: "")
+    }
+    #expect(Engine.sortViolations(violations).map(\.message) == Self.reference(violations).map(\.message))
+  }
+}
