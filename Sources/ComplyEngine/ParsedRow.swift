@@ -98,11 +98,11 @@ struct RowDecoder {
     for column in dataset.columns {
       let names = [column.name] + column.aliases
       let index = header.firstIndex { names.contains($0) }
-      if index == nil, column.required {
-        let closest = Suggestion.closest(to: column.name, in: header) ?? header.first ?? ""
-        let hint = header.isEmpty ? "the file has no header" : "closest header is '\(closest)'"
+      // An empty file is a dataset with no rows (SPEC §2.1): it has no header to check.
+      if index == nil, column.required, !header.isEmpty {
+        let closest = Suggestion.closest(to: column.name, in: header) ?? header[0]
         errors.add(
-          "required column '\(column.name)' of dataset '\(dataset.name)' is missing; \(hint)",
+          "required column '\(column.name)' of dataset '\(dataset.name)' is missing; closest header is '\(closest)'",
           at: SourceLocation(file: file, line: headerLine, column: 1))
       }
       cells.append(Cell(field: index, type: column.type, grades: column.grades))

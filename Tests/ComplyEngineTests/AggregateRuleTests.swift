@@ -110,6 +110,23 @@ struct AggregateRuleTests {
     #expect(try run(rule, fees: "") == [])
   }
 
+  @Test func emptyFileWithRequiredColumnsHasNoRows() throws {
+    let ws = try Workspace(
+      rules: """
+        datasets:
+          fees:
+            files: ["fees.csv"]
+            columns: {学籍号: {type: string, required: true}}
+        rules:
+          - id: ANY
+            dataset: fees
+            forbid: 学籍号 is not null
+        """, files: ["fees.csv": ""])
+    let result = try ws.check()
+    #expect(result.violations.isEmpty)
+    #expect(result.datasets.first?.summary.rows == 0)
+  }
+
   @Test func groupKeepsUpToTwentyLines() throws {
     let rows = (1...25).map { "A,午餐,1,2024-03-01,\($0)" }.joined(separator: "\n")
     let ws = try Workspace(
