@@ -103,7 +103,9 @@ public enum Engine {
 
     // Lookup tables, loaded once.
     var store = LookupStore()
-    var readFiles: [(dataset: String, path: String, sha256: String, rows: Int)] = []
+    // Digests for the provenance are computed on the other core while the files stream.
+    let digests = DigestPool()
+    var readFiles: [(dataset: String, path: String, file: String, rows: Int)] = []
     for name in Set(runnable.flatMap(\.lookupDatasets)).sorted() {
       guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
       let sink = streamed.contains(name) ? FindingCollector() : collector
@@ -114,7 +116,8 @@ public enum Engine {
           rows.append(ParsedRow(values: row.values, file: row.file, line: row.line))
         }
         if !streamed.contains(name) {
-          readFiles.append((name, input.display, try FileDigest.sha256(input.path), rows.count - before))
+          digests.start(input.path)
+          readFiles.append((name, input.display, input.path, rows.count - before))
         }
       }
       store.tables[name] = LookupTable(dataset: spec, rows: rows)
@@ -141,7 +144,8 @@ public enum Engine {
           rows += 1
           for runner in runners { runner.consume(row) }
         }
-        readFiles.append((name, input.display, try FileDigest.sha256(input.path), rows - before))
+        digests.start(input.path)
+        readFiles.append((name, input.display, input.path, rows - before))
       }
       for runner in runners {
         runner.finish()
@@ -162,7 +166,9 @@ public enum Engine {
     let provenance = Provenance(
       toolVersion: ComplyVersion.current, commandLine: options.commandLine, today: options.today,
       ruleFiles: try pack.pack.files.map { (path: String) throws(ComplyError) in (path, try FileDigest.sha256(path)) },
-      dataFiles: readFiles)
+      dataFiles: try readFiles.map { (f) throws(ComplyError) in
+        (f.dataset, f.path, try digests.result(f.file), f.rows)
+      })
     return CheckResult(
       rules: runnable, violations: ordered, findings: findings,
       datasets: summaries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, skippedRules: skipped,

@@ -54,18 +54,3 @@ func hex(_ bytes: some Sequence<UInt8>) -> String {
   }
   return String(decoding: out, as: UTF8.self)
 }
-
-/// SHA-256 of a file, for the provenance of a report.
-enum FileDigest {
-  static func sha256(_ path: String) throws(ComplyError) -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw ComplyError("cannot read '\(path)'")
-    }
-    defer { try? handle.close() }
-    var hasher = SHA256()
-    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-      hasher.update(data: chunk)
-    }
-    return hex(hasher.finalize())
-  }
-}
