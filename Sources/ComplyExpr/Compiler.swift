@@ -85,9 +85,15 @@ struct Compiler {
       let evaluate = builtin.evaluator(
         codes.map(\.evaluator), types: arguments.map(\.type), result: node.type, today: today)
       return make(codes, evaluate)
-    case .matches(let text, let regex, _):
+    case .matches(let text, let regex, let pattern):
       let x = compile(text)
       let a = x.evaluator
+      if let literal = LiteralAlternation(pattern: pattern) {
+        return make([x]) { frame in
+          guard case .string(let s) = a(frame) else { return .null }
+          return .bool(literal.matches(s))
+        }
+      }
       return make([x]) { frame in
         guard case .string(let s) = a(frame) else { return .null }
         let range = NSRange(location: 0, length: s.utf16.count)
