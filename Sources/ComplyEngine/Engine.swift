@@ -112,9 +112,7 @@ public enum Engine {
       var rows: [ParsedRow] = []
       for input in inputs {
         let before = rows.count
-        try read(input, spec: spec, findings: sink, progress: &progress) { row in
-          rows.append(ParsedRow(values: row.values, file: row.file, line: row.line))
-        }
+        rows += try readRows(input, spec: spec, findings: sink, progress: &progress)
         if !streamed.contains(name) {
           digests.start(input.path)
           readFiles.append((name, input.display, input.path, rows.count - before))
@@ -263,6 +261,17 @@ public enum Engine {
     case .packFile(_, let relative):
       return "dataset '\(spec.name)': pack file '\(relative)' does not exist"
     }
+  }
+
+  /// Every well-formed row of one file, kept (for lookup tables).
+  static func readRows(
+    _ input: InputFile, spec: DatasetSpec, findings: FindingCollector, progress: inout ProgressCounter
+  ) throws(ComplyError) -> [ParsedRow] {
+    var rows: [ParsedRow] = []
+    try read(input, spec: spec, findings: findings, progress: &progress) { row in
+      rows.append(ParsedRow(values: row.values, file: row.file, line: row.line))
+    }
+    return rows
   }
 
   /// Streams one file, calling `body` with each well-formed row.

@@ -3,7 +3,6 @@
 // are empty.
 
 public import ComplyCore
-import ComplyCSV
 import ComplyExpr
 public import ComplyRules
 import ComplyYAML
@@ -111,14 +110,10 @@ public enum ExampleRunner {
   static func packTable(_ spec: DatasetSpec, cache: inout [String: LookupTable]) throws(ComplyError) -> LookupTable {
     if let t = cache[spec.name] { return t }
     var rows: [ParsedRow] = []
-    if case .packFile(let absolute, let relative) = spec.source {
-      var options = CSVOptions()
-      options.delimiter = spec.delimiter
-      options.encoding = spec.encoding
-      let input = Engine.InputFile(path: absolute, display: relative, size: 0, options: options)
+    if case .packFile = spec.source {
       var progress = ProgressCounter(total: 0, report: nil)
-      try Engine.read(input, spec: spec, findings: FindingCollector(), progress: &progress) { row in
-        rows.append(ParsedRow(values: row.values, file: row.file, line: row.line))
+      for input in Engine.inputFiles(spec, root: "", listing: [], forced: nil) {
+        rows += try Engine.readRows(input, spec: spec, findings: FindingCollector(), progress: &progress)
       }
     }
     let table = LookupTable(dataset: spec, rows: rows)

@@ -80,6 +80,8 @@ final class RuleRunner {
   /// Whether judging a group reads its key (joins on group columns, the condition or a
   /// `compute:` naming a group column); if not, a key is decoded only for a violation.
   private let judgingReadsKey: Bool
+  /// One reused key array per join.
+  private var joinKeys: [[Value]]
 
   init(rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = []) {
     self.rule = rule
@@ -88,6 +90,7 @@ final class RuleRunner {
     self.builder = builder
     frame.sets = lookups.sets
     frame.joins = Array(repeating: nil, count: rule.joins.count)
+    joinKeys = rule.joins.map { Array(repeating: .null, count: $0.left.count) }
     groups = rule.aggregate.map { GroupState(plan: $0) }
     let readsKey = { (e: CompiledExpression) in
       e.references.contains { if case .group = $0 { return true } else { return false } }
@@ -127,14 +130,20 @@ final class RuleRunner {
     return false
   }
 
+  /// Looks each join up; the key arrays are reused, so a row allocates nothing here.
   private func resolveJoins(_ keyPart: (ValueRef) -> Value) {
     for (j, join) in rule.joins.enumerated() {
-      let key = join.left.map(keyPart)
-      if key.contains(where: \.isNull) {
+      var hasNull = false
+      for (p, ref) in join.left.enumerated() {
+        let v = keyPart(ref)
+        hasNull = hasNull || v.isNull
+        joinKeys[j][p] = v
+      }
+      if hasNull {
         frame.joins[j] = nil
       } else {
         let (index, table) = lookups.joins[j]
-        frame.joins[j] = index[key].map { table.rows[$0] }
+        frame.joins[j] = index[joinKeys[j]].map { table.rows[$0] }
       }
     }
   }
