@@ -35,13 +35,21 @@ public struct CheckOptions: Sendable {
   public var commandLine: [String]
   /// Called with (bytes read, total bytes, rows read) about every MiB while files stream.
   public var progress: (@Sendable (Int, Int, Int) -> Void)?
+  /// `--jobs`: threads that check a dataset's rows; nil picks one per core for datasets of at
+  /// least `Engine.parallelThreshold` bytes and one for smaller ones. The report is the same
+  /// whatever the number.
+  public var workers: Int?
+  /// Records per batch handed to a worker (tests make it small to cut files into many batches).
+  var batchRows = DatasetStream.batchRows
 
   public init(
     dataDirectory: String, today: Day, encoding: String? = nil, mask: Bool = true,
     rulePatterns: [String] = [], categories: [String] = [], fingerprintSecret: String? = nil,
     waivers: WaiverSet = WaiverSet(), waiversFile: String? = nil, baseline: Baseline? = nil,
-    commandLine: [String] = [], progress: (@Sendable (Int, Int, Int) -> Void)? = nil
+    commandLine: [String] = [], progress: (@Sendable (Int, Int, Int) -> Void)? = nil,
+    workers: Int? = nil
   ) {
+    self.workers = workers
     self.today = today
     self.waivers = waivers
     self.waiversFile = waiversFile
@@ -58,6 +66,12 @@ public struct CheckOptions: Sendable {
 }
 
 public enum Engine {
+  /// Datasets smaller than this are checked on one thread: starting workers would cost more
+  /// than it saves.
+  public static let parallelThreshold = 4 << 20
+  /// Worker threads for a large dataset: one per core, at most 8.
+  static let cores = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
+
   /// Runs the selected rules of `pack` over the data folder.
   public static func check(_ pack: CompiledPack, options: CheckOptions) throws(ComplyError) -> CheckResult {
     var isDirectory: ObjCBool = false
@@ -95,63 +109,70 @@ public enum Engine {
       return false
     }
 
-    let collector = FindingCollector()
     let streamed = Set(runnable.map(\.dataset.name))
+    var findings: [Finding] = []
     var summaries: [String: DatasetSummary] = [:]
     let totalBytes = files.values.joined().reduce(0) { $0 + $1.size }
     var progress = ProgressCounter(total: totalBytes, report: options.progress)
 
-    // Lookup tables, loaded once.
+    // Lookup tables, loaded once. A dataset that is also checked reports its data findings
+    // when it streams.
     var store = LookupStore()
     // Digests for the provenance are computed on the other core while the files stream.
     let digests = DigestPool()
     var readFiles: [(dataset: String, path: String, file: String, rows: Int)] = []
     for name in Set(runnable.flatMap(\.lookupDatasets)).sorted() {
       guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
-      let sink = streamed.contains(name) ? FindingCollector() : collector
-      var rows: [ParsedRow] = []
-      for input in inputs {
-        let before = rows.count
-        rows += try readRows(input, spec: spec, findings: sink, progress: &progress)
-        if !streamed.contains(name) {
-          digests.start(input.path)
-          readFiles.append((name, input.display, input.path, rows.count - before))
-        }
-      }
+      let (rows, found) = try readRows(inputs, spec: spec, progress: &progress)
       store.tables[name] = LookupTable(dataset: spec, rows: rows)
-      if !streamed.contains(name) {
-        summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: rows.count)
+      guard !streamed.contains(name) else { continue }
+      findings += found
+      var perFile = Array(repeating: 0, count: inputs.count)
+      for row in rows { perFile[row.fileIndex] += 1 }
+      for (i, input) in inputs.enumerated() {
+        digests.start(input.path)
+        readFiles.append((name, input.display, input.path, perFile[i]))
       }
+      summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: rows.count)
     }
 
-    // One streaming pass per dataset, every rule of it fed each row.
+    // One streaming pass per dataset, every rule of it fed each row. Large datasets are spread
+    // over one worker per core, each with its own runners, merged when the dataset ends.
     let builder = ViolationBuilder(
       mask: options.mask, fingerprinter: Fingerprinter(secret: options.fingerprintSecret))
     var violations: [Violation] = []
     for name in streamed.sorted() {
       guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
-      let runners = try runnable.filter { $0.dataset.name == name }.map { (rule: CompiledRule) throws(ComplyError) in
-        RuleRunner(
-          rule: rule, lookups: try store.bind(rule), builder: builder,
-          waivers: options.waivers.byRule[rule.rule.id] ?? [])
-      }
-      var rows = 0
-      for input in inputs {
-        let before = rows
-        try read(input, spec: spec, findings: collector, progress: &progress) { row in
-          rows += 1
-          for runner in runners { runner.consume(row) }
+      let rules = runnable.filter { $0.dataset.name == name }
+      let bound = try rules.map { (rule: CompiledRule) throws(ComplyError) in try store.bind(rule) }
+      let bytes = inputs.reduce(0) { $0 + $1.size }
+      let workerCount = options.workers ?? (bytes >= Self.parallelThreshold ? Self.cores : 1)
+      var runners: [[RuleRunner]] = []
+      let workers = (0..<max(1, workerCount)).map { _ in
+        let mine = zip(rules, bound).map { rule, lookups in
+          RuleRunner(
+            rule: rule, lookups: lookups, builder: builder,
+            waivers: options.waivers.byRule[rule.rule.id] ?? [])
         }
-        digests.start(input.path)
-        readFiles.append((name, input.display, input.path, rows - before))
+        runners.append(mine)
+        return DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
+          for runner in mine { runner.consume(row) }
+        }
       }
-      for runner in runners {
-        runner.finish()
+      for input in inputs { digests.start(input.path) }
+      try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress, batchRows: options.batchRows)
+      findings += FindingCollector.merged(workers.map(\.findings), dataset: spec)
+      let names = inputs.map(\.display)
+      for (r, runner) in runners[0].enumerated() {
+        for other in runners.dropFirst() { runner.absorb(other[r]) }
+        runner.finish(files: names)
         violations += runner.violations
       }
-      summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: rows)
+      var rows = Array(repeating: 0, count: inputs.count)
+      for worker in workers { for (i, n) in worker.rows.enumerated() { rows[i] += n } }
+      for (i, input) in inputs.enumerated() { readFiles.append((name, input.display, input.path, rows[i])) }
+      summaries[name] = DatasetSummary(files: names, rows: rows.reduce(0, +))
     }
-    var findings = collector.findings
     for e in options.waivers.expired {
       findings.append(
         Finding(
@@ -263,38 +284,17 @@ public enum Engine {
     }
   }
 
-  /// Every well-formed row of one file, kept (for lookup tables).
+  /// Every well-formed row of a dataset's files, kept (for lookup tables), with its data
+  /// findings.
   static func readRows(
-    _ input: InputFile, spec: DatasetSpec, findings: FindingCollector, progress: inout ProgressCounter
-  ) throws(ComplyError) -> [ParsedRow] {
+    _ inputs: [InputFile], spec: DatasetSpec, progress: inout ProgressCounter
+  ) throws(ComplyError) -> (rows: [ParsedRow], findings: [Finding]) {
     var rows: [ParsedRow] = []
-    try read(input, spec: spec, findings: findings, progress: &progress) { row in
-      rows.append(ParsedRow(values: row.values, file: row.file, line: row.line))
+    let worker = DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
+      rows.append(ParsedRow(values: row.values, file: row.file, fileIndex: row.fileIndex, line: row.line))
     }
-    return rows
-  }
-
-  /// Streams one file, calling `body` with each well-formed row.
-  static func read(
-    _ input: InputFile, spec: DatasetSpec, findings: FindingCollector, progress: inout ProgressCounter,
-    _ body: (ParsedRow) throws(ComplyError) -> Void
-  ) throws(ComplyError) {
-    let reader = try CSVReader(path: input.path, displayPath: input.display, options: input.options)
-    let decoder = try RowDecoder(dataset: spec, header: reader.header, headerLine: reader.headerLine, file: input.display)
-    let row = ParsedRow(columnCount: spec.columns.count, file: input.display)
-    var lastBytes = 0
-    var rows = 0
-    while try reader.next() {
-      rows += 1
-      if decoder.decode(reader.record, into: row, findings: findings) { try body(row) }
-      if reader.bytesRead - lastBytes >= 1 << 20 {
-        progress.advance(reader.bytesRead - lastBytes, rows: rows)
-        lastBytes = reader.bytesRead
-        rows = 0
-      }
-    }
-    progress.advance(reader.bytesRead - lastBytes, rows: rows)
-    findings.summarize(file: input.display)
+    try DatasetStream.run(inputs, spec: spec, workers: [worker], progress: &progress)
+    return (rows, FindingCollector.merged([worker.findings], dataset: spec))
   }
 }
 

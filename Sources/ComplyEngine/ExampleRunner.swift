@@ -70,7 +70,7 @@ public enum ExampleRunner {
       rule: rule, lookups: try store.bind(rule),
       builder: ViolationBuilder(mask: false, fingerprinter: Fingerprinter(secret: nil)))
     for row in given[rule.dataset.name] ?? [] { runner.consume(row) }
-    runner.finish()
+    runner.finish(files: ["example"])
     let count = runner.violations.count
     let passed: Bool
     let detail: String
@@ -112,9 +112,8 @@ public enum ExampleRunner {
     var rows: [ParsedRow] = []
     if case .packFile = spec.source {
       var progress = ProgressCounter(total: 0, report: nil)
-      for input in Engine.inputFiles(spec, root: "", listing: [], forced: nil) {
-        rows += try Engine.readRows(input, spec: spec, findings: FindingCollector(), progress: &progress)
-      }
+      let inputs = Engine.inputFiles(spec, root: "", listing: [], forced: nil)
+      rows = try Engine.readRows(inputs, spec: spec, progress: &progress).rows
     }
     let table = LookupTable(dataset: spec, rows: rows)
     cache[spec.name] = table

@@ -7,10 +7,14 @@
 //   scale doubling as the state (no value yet, overflowed) so a sum needs no count;
 // - `min`/`max`: the Value;
 // - `count_distinct`: a Set<Value> per group, only for those calls;
-// - lines: the first row's line inline; the 2nd to 20th, which most groups never have, in one
-//   shared list linked backwards from each group's last;
-// - file: groups are numbered in row order and files are read one after another, so the groups
-//   a file opens form a run: one (file, first group) pair per file instead of one per group.
+// - position: the first row's file (its index in the dataset's reading order) and line packed
+//   in one Int, so positions order like the rows; the 2nd to 20th lines of the same file,
+//   which most groups never have, in one shared list linked backwards from each group's last.
+//
+// Several workers may fold disjoint sets of rows into their own GroupStates; `merge` then
+// combines them into exactly the state one worker reading every row would have built: the
+// earliest first row wins (its key presentation, file and line), stored lines are the
+// earliest of the first file, and a `min`/`max` tie keeps the earliest row's value.
 
 import ComplyCore
 import ComplyExpr
@@ -33,9 +37,12 @@ struct GroupState {
   private var sumSignificands: [[Int128]]
   private var sumScales: [[Int]]
   private var extremes: [[Value]]
+  /// The position of the row each extreme came from, to settle ties when merging.
+  private var extremePositions: [[Int]]
   private var distinct: [[Set<Value>]]
 
-  private var firstLines: [Int] = []
+  /// Each group's first row: file index << 40 | line.
+  private var firstPositions: [Int] = []
   /// Lines stored per group, the first included (at most `lineLimit`).
   private var lineCounts: [UInt8] = []
   /// Each group's last stored line after the first: index + 1 in `extraLines`, 0 for none.
@@ -44,9 +51,12 @@ struct GroupState {
   /// The stored line before each extra line, coded like `lastExtra`.
   private var extraPrevious: [UInt32] = []
 
-  /// Files in reading order with the first group each opened.
-  private var fileNames: [String] = []
-  private var fileFirstGroups: [Int] = []
+  /// Keys whose first row (after a merge) spelled them differently from the stored key.
+  private var presentations: [Int: [Value]] = [:]
+
+  private static let lineBits = 40
+
+  static func position(file: Int, line: Int) -> Int { file << lineBits | line }
 
   init(plan: AggregatePlan) {
     groupBy = plan.groupBy
@@ -59,6 +69,7 @@ struct GroupState {
     sumScales = columns
     sumSignificands = Array(repeating: [], count: plan.calls.count)
     extremes = Array(repeating: [], count: plan.calls.count)
+    extremePositions = Array(repeating: [], count: plan.calls.count)
     distinct = Array(repeating: [], count: plan.calls.count)
   }
 
@@ -68,7 +79,8 @@ struct GroupState {
   /// Folds a row (already in `frame.row`) into its group's accumulators.
   mutating func add(_ row: ParsedRow, frame: EvalFrame) {
     let (group, isNew) = keys.group(of: row.values, at: groupBy)
-    if isNew { open(group, row: row) } else { addLine(group, row: row) }
+    let position = Self.position(file: row.fileIndex, line: row.line)
+    if isNew { open(group, at: position) } else { addLine(group, at: position) }
     for c in kinds.indices {
       let v = arguments[c]?(frame) ?? .null
       switch kinds[c] {
@@ -80,24 +92,27 @@ struct GroupState {
         guard let d = v.decimalValue else { break }
         addToSum(d, call: c, group: group)
         if kinds[c] == .avg { counts[c][group] += 1 }
-      case .min:
-        if !v.isNull, extremes[c][group].isNull || (Value.compare(v, extremes[c][group]) ?? 0) < 0 {
+      case .min, .max:
+        if !v.isNull, replacesExtreme(v, at: position, call: c, group: group) {
           extremes[c][group] = v
-        }
-      case .max:
-        if !v.isNull, extremes[c][group].isNull || (Value.compare(v, extremes[c][group]) ?? 0) > 0 {
-          extremes[c][group] = v
+          extremePositions[c][group] = position
         }
       }
     }
   }
 
-  private mutating func open(_ group: Int, row: ParsedRow) {
-    if fileNames.last != row.file {
-      fileNames.append(row.file)
-      fileFirstGroups.append(group)
-    }
-    firstLines.append(row.line)
+  /// Whether `v` (from the row at `position`) is a new minimum or maximum; on a tie the
+  /// earlier row's value stays.
+  private func replacesExtreme(_ v: Value, at position: Int, call c: Int, group: Int) -> Bool {
+    let current = extremes[c][group]
+    if current.isNull { return true }
+    let order = Value.compare(v, current) ?? 0
+    if order == 0 { return position < extremePositions[c][group] }
+    return kinds[c] == .min ? order < 0 : order > 0
+  }
+
+  private mutating func open(_ group: Int, at position: Int) {
+    firstPositions.append(position)
     lineCounts.append(1)
     lastExtra.append(0)
     for c in kinds.indices {
@@ -108,17 +123,21 @@ struct GroupState {
         sumSignificands[c].append(0)
         sumScales[c].append(Self.noSum)
         if kinds[c] == .avg { counts[c].append(0) }
-      case .min, .max: extremes[c].append(.null)
+      case .min, .max:
+        extremes[c].append(.null)
+        extremePositions[c].append(Int.max)
       }
     }
   }
 
   /// Keeps the row's line when the group has fewer than `lineLimit` and the row is in the
   /// group's first file (a report line names one file).
-  private mutating func addLine(_ group: Int, row: ParsedRow) {
-    guard Int(lineCounts[group]) < Self.lineLimit, file(of: group) == row.file else { return }
+  private mutating func addLine(_ group: Int, at position: Int) {
+    guard Int(lineCounts[group]) < Self.lineLimit,
+      position >> Self.lineBits == firstPositions[group] >> Self.lineBits
+    else { return }
     precondition(extraLines.count < Int(UInt32.max), "more than 4294967294 stored lines in one rule")
-    extraLines.append(row.line)
+    extraLines.append(position & (1 << Self.lineBits - 1))
     extraPrevious.append(lastExtra[group])
     lastExtra[group] = UInt32(extraLines.count)
     lineCounts[group] += 1
@@ -142,6 +161,70 @@ struct GroupState {
     let scale = sumScales[c][group]
     guard scale != Self.noSum, scale != Self.overflowedSum else { return nil }
     return ExactDecimal(significand: sumSignificands[c][group], scale: scale)
+  }
+
+  // MARK: - Merging
+
+  /// Folds in `other`: the same rule's groups over rows this state has not seen.
+  mutating func merge(_ other: GroupState) {
+    let parts = Array(0..<groupBy.count)
+    var key: [Value] = []
+    var stored: [Value] = []
+    for g in 0..<other.count {
+      other.decodeKey(g, into: &key)
+      let (group, isNew) = keys.group(of: key, at: parts)
+      let position = other.firstPositions[g]
+      if isNew {
+        open(group, at: position)
+      } else if position < firstPositions[group] {
+        // The other state saw the group first: its spelling of the key is the one shown.
+        keys.decode(group, into: &stored)
+        let same = zip(stored, key).allSatisfy { $0.description == $1.description }
+        presentations[group] = same ? nil : key
+      }
+      if !isNew || other.lineCounts[g] > 1 { mergeLines(group, isNew: isNew, from: other, g) }
+      mergeAccumulators(group, from: other, g)
+    }
+  }
+
+  /// Keeps the earliest `lineLimit` lines of the two groups' first file (only the other's
+  /// when the group was just opened with its first row).
+  private mutating func mergeLines(_ group: Int, isNew: Bool, from other: GroupState, _ g: Int) {
+    let first = min(firstPositions[group], other.firstPositions[g])
+    let file = first >> Self.lineBits
+    var lines: [Int] = []
+    if !isNew, self.file(of: group) == file { lines += self.lines(of: group) }
+    if other.file(of: g) == file { lines += other.lines(of: g) }
+    lines.sort()
+    lines = Array(lines.prefix(Self.lineLimit))
+    firstPositions[group] = Self.position(file: file, line: lines[0])
+    lineCounts[group] = 1
+    lastExtra[group] = 0
+    for line in lines.dropFirst() { addLine(group, at: Self.position(file: file, line: line)) }
+  }
+
+  private mutating func mergeAccumulators(_ group: Int, from other: GroupState, _ g: Int) {
+    for c in kinds.indices {
+      switch kinds[c] {
+      case .count, .countNonNull, .countIf: counts[c][group] += other.counts[c][g]
+      case .countDistinct: distinct[c][group].formUnion(other.distinct[c][g])
+      case .sum, .avg:
+        switch other.sumScales[c][g] {
+        case Self.noSum: break
+        case Self.overflowedSum: sumScales[c][group] = Self.overflowedSum
+        case let scale:
+          addToSum(ExactDecimal(significand: other.sumSignificands[c][g], scale: scale), call: c, group: group)
+        }
+        if kinds[c] == .avg { counts[c][group] += other.counts[c][g] }
+      case .min, .max:
+        let v = other.extremes[c][g]
+        let position = other.extremePositions[c][g]
+        if !v.isNull, replacesExtreme(v, at: position, call: c, group: group) {
+          extremes[c][group] = v
+          extremePositions[c][group] = position
+        }
+      }
+    }
   }
 
   // MARK: - Results
@@ -175,17 +258,8 @@ struct GroupState {
     return .decimal(d)
   }
 
-  /// The file of the group's first row.
-  func file(of group: Int) -> String {
-    // The last file whose first group is at most `group`.
-    var low = 0
-    var high = fileFirstGroups.count
-    while high - low > 1 {
-      let mid = (low + high) / 2
-      if fileFirstGroups[mid] <= group { low = mid } else { high = mid }
-    }
-    return fileNames[low]
-  }
+  /// The index (in the dataset's reading order) of the file of the group's first row.
+  func file(of group: Int) -> Int { firstPositions[group] >> Self.lineBits }
 
   /// The group's stored lines in row order: the first row's, then up to 19 more of its file.
   func lines(of group: Int) -> [Int] {
@@ -195,12 +269,12 @@ struct GroupState {
       later.append(extraLines[node - 1])
       node = Int(extraPrevious[node - 1])
     }
-    return [firstLines[group]] + later.reversed()
+    return [firstPositions[group] & (1 << Self.lineBits - 1)] + later.reversed()
   }
 
   /// The key of `group` as its first row had it, written into `key`.
   func decodeKey(_ group: Int, into key: inout [Value]) {
-    keys.decode(group, into: &key)
+    if let spelled = presentations[group] { key = spelled } else { keys.decode(group, into: &key) }
   }
 
   /// The group number of `key`, nil when no row had it.

@@ -1,7 +1,8 @@
 // ParsedRow and RowDecoder: turn a CSV record into typed values in the dataset's declared
 // column order, reporting cells that do not parse as data findings (FindingCollector). Cells
 // are parsed from the record's bytes in place: only string cells, and the text of a reported
-// invalid cell, become Strings.
+// invalid cell, become Strings. Each worker of a dataset has its own row and collector; the
+// collectors are merged into reading order when the dataset ends.
 
 import ComplyCSV
 import ComplyCore
@@ -12,62 +13,117 @@ import ComplyRules
 final class ParsedRow: RowValues {
   var values: [Value]
   var file: String
+  /// The file's index in its dataset's reading order.
+  var fileIndex: Int
   var line: Int
 
-  init(columnCount: Int, file: String) {
+  init(columnCount: Int) {
     values = Array(repeating: .null, count: columnCount)
-    self.file = file
+    file = ""
+    fileIndex = 0
     line = 0
   }
 
-  init(values: [Value], file: String, line: Int) {
+  init(values: [Value], file: String, fileIndex: Int = 0, line: Int) {
     self.values = values
     self.file = file
+    self.fileIndex = fileIndex
     self.line = line
   }
 
   func value(at column: Int) -> Value { values[column] }
 }
 
-/// Collects data findings, at most `perColumnLimit` invalid values per file and column.
+/// Collects one worker's data findings about one dataset; `merged` puts the findings of all
+/// its workers in reading order and keeps at most `perColumnLimit` invalid values per file and
+/// column, followed by a summary of each column over the limit.
 final class FindingCollector {
   static let perColumnLimit = 20
-  var findings: [Finding] = []
-  private var invalidCounts: [String: [String: Int]] = [:]
-  private var invalidOrder: [(file: String, column: String)] = []
 
-  /// Counts an invalid cell; `text` (the cell as written) is called only for the cells listed.
-  func invalidValue(file: String, line: Int, column: ColumnSpec, text: () -> String) {
-    let count = (invalidCounts[file]?[column.name] ?? 0) + 1
-    if count == 1 { invalidOrder.append((file, column.name)) }
-    invalidCounts[file, default: [:]][column.name] = count
+  private struct Entry {
+    var file: Int
+    var line: Int
+    /// The column's index in the dataset; -1 for a malformed row.
+    var column: Int
+    var finding: Finding
+  }
+
+  private struct CellKey: Hashable {
+    var file: Int
+    var column: Int
+  }
+
+  /// Findings in the order found; a worker keeps the first `perColumnLimit` invalid values of
+  /// each file and column it sees, since no later one of its can be among the first overall.
+  private var entries: [Entry] = []
+  private var invalidCounts: [CellKey: Int] = [:]
+
+  /// Counts an invalid cell; `text` (the cell as written) is called only for the cells kept.
+  func invalidValue(
+    file: String, fileIndex: Int, line: Int, columnIndex: Int, column: ColumnSpec, text: () -> String
+  ) {
+    let key = CellKey(file: fileIndex, column: columnIndex)
+    let count = (invalidCounts[key] ?? 0) + 1
+    invalidCounts[key] = count
     guard count <= Self.perColumnLimit else { return }
     let text = text()
     let shown = column.pii ? PIIMask.mask(text) : text
-    findings.append(
-      Finding(
-        code: "data.invalid-value", severity: .warning, file: file, line: line,
-        column: column.name, text: shown,
-        message: "'\(shown)' is not a valid \(column.type.rawValue) in column '\(column.name)'"))
+    entries.append(
+      Entry(
+        file: fileIndex, line: line, column: columnIndex,
+        finding: Finding(
+          code: "data.invalid-value", severity: .warning, file: file, line: line,
+          column: column.name, text: shown,
+          message: "'\(shown)' is not a valid \(column.type.rawValue) in column '\(column.name)'")))
   }
 
-  func malformedRow(file: String, line: Int, fields: Int, expected: Int) {
-    findings.append(
-      Finding(
-        code: "data.malformed-row", severity: .error, file: file, line: line, column: nil,
-        text: nil, message: "record has \(fields) fields but the header has \(expected); the row was skipped"))
+  func malformedRow(file: String, fileIndex: Int, line: Int, fields: Int, expected: Int) {
+    entries.append(
+      Entry(
+        file: fileIndex, line: line, column: -1,
+        finding: Finding(
+          code: "data.malformed-row", severity: .error, file: file, line: line, column: nil,
+          text: nil, message: "record has \(fields) fields but the header has \(expected); the row was skipped")))
   }
 
-  /// Adds one summary finding per column whose invalid values exceeded the limit.
-  func summarize(file: String) {
-    for (f, column) in invalidOrder where f == file {
-      guard let count = invalidCounts[file]?[column], count > Self.perColumnLimit else { continue }
-      findings.append(
-        Finding(
-          code: "data.invalid-value", severity: .warning, file: file, line: nil, column: column,
-          text: nil,
-          message: "column '\(column)' has \(count) invalid values; the first \(Self.perColumnLimit) are listed"))
+  /// The findings of every worker of `dataset`, in reading order: per file, by line and column,
+  /// each column's summary after the file's findings when it had more than the limit.
+  static func merged(_ collectors: [FindingCollector], dataset: DatasetSpec) -> [Finding] {
+    var counts: [CellKey: Int] = [:]
+    for c in collectors { counts.merge(c.invalidCounts, uniquingKeysWith: +) }
+    let entries = collectors.flatMap(\.entries).sorted {
+      ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column)
     }
+    var findings: [Finding] = []
+    var kept: [CellKey: Int] = [:]
+    var overLimit: [CellKey] = []
+    var index = 0
+    while index < entries.count {
+      let file = entries[index].file
+      let name = entries[index].finding.file
+      while index < entries.count, entries[index].file == file {
+        let entry = entries[index]
+        index += 1
+        guard entry.column >= 0 else {
+          findings.append(entry.finding)
+          continue
+        }
+        let key = CellKey(file: file, column: entry.column)
+        kept[key, default: 0] += 1
+        if kept[key] == 1, counts[key, default: 0] > perColumnLimit { overLimit.append(key) }
+        if kept[key]! <= perColumnLimit { findings.append(entry.finding) }
+      }
+      for key in overLimit {
+        let column = dataset.columns[key.column].name
+        findings.append(
+          Finding(
+            code: "data.invalid-value", severity: .warning, file: name, line: nil, column: column,
+            text: nil,
+            message: "column '\(column)' has \(counts[key]!) invalid values; the first \(perColumnLimit) are listed"))
+      }
+      overLimit.removeAll()
+    }
+    return findings
   }
 }
 
@@ -111,11 +167,13 @@ struct RowDecoder {
     self.cells = cells
   }
 
-  /// Fills `row` from `record`; false when the record is malformed (reported).
-  func decode(_ record: CSVRecord, into row: ParsedRow, findings: FindingCollector) -> Bool {
+  /// Fills `row` from `record`; false when the record is malformed (reported). The row's file
+  /// and file index are the caller's to set.
+  func decode(_ record: BatchRecord, into row: ParsedRow, findings: FindingCollector) -> Bool {
     row.line = record.line
     guard record.count == headerCount else {
-      findings.malformedRow(file: file, line: record.line, fields: record.count, expected: headerCount)
+      findings.malformedRow(
+        file: file, fileIndex: row.fileIndex, line: record.line, fields: record.count, expected: headerCount)
       return false
     }
     // One uniqueness and exclusivity check per row instead of one per cell.
@@ -134,7 +192,8 @@ struct RowDecoder {
         } else {
           values[i] = .null
           findings.invalidValue(
-            file: file, line: record.line, column: dataset.columns[i], text: { record.string(f) })
+            file: file, fileIndex: row.fileIndex, line: record.line, columnIndex: i,
+            column: dataset.columns[i], text: { record.string(f) })
         }
       }
     }

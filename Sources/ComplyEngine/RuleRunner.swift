@@ -1,7 +1,8 @@
 // RuleRunner: evaluates one compiled rule over the rows of its dataset. A row rule judges each
 // row as it streams by; an aggregate rule folds rows into per-group accumulators (GroupState)
 // and judges the groups (with the expected groups added) when the dataset ends. Memory grows
-// with groups only. ViolationBuilder turns both kinds of outcome into `Violation`s.
+// with groups only. A dataset read by several workers has one runner per rule and worker;
+// `absorb` merges them before `finish`. ViolationBuilder turns both kinds of outcome into `Violation`s.
 
 import ComplyCore
 import ComplyExpr
@@ -150,8 +151,17 @@ final class RuleRunner {
 
   // MARK: - Aggregates
 
-  /// Judges every group, expected groups included; call once after the last row.
-  func finish() {
+  /// Takes over the violations and groups of `other`, the same rule run over other rows.
+  func absorb(_ other: RuleRunner) {
+    violations += other.violations
+    other.violations = []
+    if let theirs = other.groups { groups?.merge(theirs) }
+    other.groups = nil
+  }
+
+  /// Judges every group, expected groups included; call once after the last row. `files` are
+  /// the dataset's files in reading order.
+  func finish(files: [String]) {
     guard let plan = rule.aggregate, var groups else { return }
     self.groups = nil
     frame.row = nil
@@ -166,7 +176,7 @@ final class RuleRunner {
       for c in plan.calls.indices { frame.aggregates[c] = groups.result(c, group: group) }
       guard isGroupViolation(plan) else { continue }
       if !judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
-      addGroupViolation(plan, file: groups.file(of: group), lines: groups.lines(of: group))
+      addGroupViolation(plan, file: files[groups.file(of: group)], lines: groups.lines(of: group))
     }
     for key in expected {
       frame.group = key

@@ -20,13 +20,17 @@ struct Workspace {
     }
   }
 
-  func check(today: String = "2024-01-01", rule: [String] = []) throws -> CheckResult {
+  /// Checks the data and removes the folder; `configure` may change the options first.
+  func check(
+    today: String = "2024-01-01", rule: [String] = [], configure: (inout CheckOptions) -> Void = { _ in }
+  ) throws -> CheckResult {
     defer { try? FileManager.default.removeItem(at: root) }
     let day = ValueParser.parseDate(today[...]) ?? Day(ordinal: 0)
     let compiled = try RulePackLoader.load([root.appendingPathComponent("rules.yaml").path], today: day)
-    return try Engine.check(
-      compiled,
-      options: CheckOptions(dataDirectory: root.appendingPathComponent("data").path, today: day, mask: false, rulePatterns: rule))
+    var options = CheckOptions(
+      dataDirectory: root.appendingPathComponent("data").path, today: day, mask: false, rulePatterns: rule)
+    configure(&options)
+    return try Engine.check(compiled, options: options)
   }
 }
 

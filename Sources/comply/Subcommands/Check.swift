@@ -58,8 +58,11 @@ extension ComplyCommand {
     @Option(help: "The date rules and waivers are judged against (YYYY-MM-DD); default today.") var today: String?
     @Option(help: "Report language (default: zh when LANG starts with zh, else en).") var lang: ReportLanguage?
     @Flag(help: "Print no report on stdout; only the exit status tells.") var quiet = false
+    @Option(help: "Threads that check a large dataset (default: one per core); the report is the same.")
+    var jobs: Int?
 
     func run() throws {
+      if let jobs, jobs < 1 { throw ComplyError("--jobs must be at least 1, not \(jobs)") }
       let day = try Today.parse(today)
       let compiled = try pack.compiledPack(today: day)
       var waiverSet = WaiverSet()
@@ -73,7 +76,7 @@ extension ComplyCommand {
         categories: category,
         fingerprintSecret: ProcessInfo.processInfo.environment["COMPLY_FINGERPRINT_SECRET"],
         waivers: waiverSet, waiversFile: waivers, baseline: previous,
-        commandLine: Array(CommandLine.arguments.dropFirst()), progress: progress)
+        commandLine: Array(CommandLine.arguments.dropFirst()), progress: progress, workers: jobs)
       let result = try Engine.check(compiled, options: options)
       bar?.finish()
       let language = lang ?? ReportLanguage(environment: ProcessInfo.processInfo.environment["LANG"])

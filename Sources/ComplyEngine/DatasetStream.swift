@@ -1,0 +1,185 @@
+// DatasetStream: reads a dataset's files once and spreads the rows over workers. The calling
+// thread parses CSV (the cheap part: see docs/ARCHITECTURE.md) and copies records into
+// RecordBatches of consecutive rows; with more than one worker, each worker runs on its own
+// thread and takes whole batches from a bounded queue, so a worker decodes and checks its rows
+// while the reader goes on. Batches end at the reader's record boundaries, never inside a
+// quoted field, and carry each record's exact line; a batch holds rows of one file. With one
+// worker everything runs on the calling thread, in order. Memory is bounded by the batches in
+// flight (twice the workers, plus one being filled), whatever the file sizes.
+
+import ComplyCSV
+import ComplyCore
+import ComplyRules
+import Foundation
+
+/// A batch of one file's records, with what a worker needs to decode them.
+struct FileBatch {
+  var records: RecordBatch
+  var decoder: RowDecoder
+  var file: String
+  var fileIndex: Int
+}
+
+/// One worker's share of a dataset: it decodes the rows of the batches it is given and hands
+/// each well-formed row to `consume`.
+final class DatasetWorker: @unchecked Sendable {
+  let findings = FindingCollector()
+  /// Well-formed rows per file index.
+  private(set) var rows: [Int]
+  private let row: ParsedRow
+  private let consume: (ParsedRow) -> Void
+
+  init(columnCount: Int, fileCount: Int, consume: @escaping (ParsedRow) -> Void) {
+    row = ParsedRow(columnCount: columnCount)
+    rows = Array(repeating: 0, count: fileCount)
+    self.consume = consume
+  }
+
+  func process(_ batch: FileBatch) {
+    row.file = batch.file
+    row.fileIndex = batch.fileIndex
+    for k in 0..<batch.records.count where batch.decoder.decode(batch.records[k], into: row, findings: findings) {
+      rows[batch.fileIndex] += 1
+      consume(row)
+    }
+  }
+}
+
+enum DatasetStream {
+  /// Records per batch: large enough that handing a batch over costs nothing per row, small
+  /// enough that both workers start at once and the batches in flight stay a few MB.
+  static let batchRows = 4096
+
+  /// Reads `inputs` (one dataset's files, in order) and gives every batch to one of `workers`.
+  /// Throws what the reader throws (unreadable file, missing column, open quote), after the
+  /// workers have stopped.
+  static func run(
+    _ inputs: [Engine.InputFile], spec: DatasetSpec, workers: [DatasetWorker],
+    progress: inout ProgressCounter, batchRows: Int = batchRows
+  ) throws(ComplyError) {
+    precondition(!workers.isEmpty, "a dataset needs a worker")
+    guard workers.count > 1 else {
+      try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: { RecordBatch() }) {
+        workers[0].process($0)
+        return $0.records
+      }
+      return
+    }
+    let queue = BatchQueue(batches: 2 * workers.count + 1)
+    let finished = DispatchGroup()
+    for worker in workers {
+      finished.enter()
+      let thread = Thread {
+        while let batch = queue.take() {
+          worker.process(batch)
+          queue.recycle(batch.records)
+        }
+        finished.leave()
+      }
+      thread.stackSize = 8 << 20
+      thread.start()
+    }
+    defer {
+      queue.close()
+      finished.wait()
+    }
+    try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: queue.emptyBatch) {
+      queue.put($0)
+      return nil
+    }
+  }
+
+  /// Parses the files into batches and passes each to `hand`, which returns the batch's
+  /// records to refill when it is done with them, or nil when it keeps them (then `recycled`
+  /// supplies the next empty batch).
+  private static func read(
+    _ inputs: [Engine.InputFile], spec: DatasetSpec, progress: inout ProgressCounter, batchRows: Int,
+    recycled: () -> RecordBatch, hand: (FileBatch) -> RecordBatch?
+  ) throws(ComplyError) {
+    var records = recycled()
+    for (fileIndex, input) in inputs.enumerated() {
+      let reader = try CSVReader(path: input.path, displayPath: input.display, options: input.options)
+      let decoder = try RowDecoder(
+        dataset: spec, header: reader.header, headerLine: reader.headerLine, file: input.display)
+      var lastBytes = 0
+      var rows = 0
+      func flush() {
+        guard records.count > 0 else { return }
+        let batch = FileBatch(records: records, decoder: decoder, file: input.display, fileIndex: fileIndex)
+        records = hand(batch) ?? recycled()
+        records.removeAll()
+      }
+      while try reader.next() {
+        records.append(reader.record)
+        rows += 1
+        if records.count == batchRows { flush() }
+        if reader.bytesRead - lastBytes >= 1 << 20 {
+          progress.advance(reader.bytesRead - lastBytes, rows: rows)
+          lastBytes = reader.bytesRead
+          rows = 0
+        }
+      }
+      flush()
+      progress.advance(reader.bytesRead - lastBytes, rows: rows)
+    }
+  }
+}
+
+/// The batches between the reader and the workers: a FIFO of full batches and a pool of empty
+/// ones. `emptyBatch` blocks while every batch is in use, which bounds the memory in flight.
+final class BatchQueue: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var full: [FileBatch] = []
+  private var head = 0
+  private var empty: [RecordBatch]
+  private var closed = false
+
+  init(batches: Int) {
+    empty = (0..<batches).map { _ in RecordBatch() }
+  }
+
+  func put(_ batch: FileBatch) {
+    condition.lock()
+    full.append(batch)
+    // The reader may be waiting on the same condition (for an empty batch): wake everyone.
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next full batch; nil once the queue is closed and drained.
+  func take() -> FileBatch? {
+    condition.lock()
+    defer { condition.unlock() }
+    while head == full.count && !closed { condition.wait() }
+    guard head < full.count else { return nil }
+    let batch = full[head]
+    head += 1
+    if head == full.count {
+      full.removeAll(keepingCapacity: true)
+      head = 0
+    }
+    return batch
+  }
+
+  func recycle(_ records: RecordBatch) {
+    condition.lock()
+    empty.append(records)
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func emptyBatch() -> RecordBatch {
+    condition.lock()
+    defer { condition.unlock() }
+    while empty.isEmpty { condition.wait() }
+    return empty.removeLast()
+  }
+
+  /// No more batches will come: workers drain the queue and stop.
+  func close() {
+    condition.lock()
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+}
