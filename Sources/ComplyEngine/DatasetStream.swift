@@ -40,6 +40,7 @@ final class DatasetWorker: @unchecked Sendable {
     row.fileIndex = batch.fileIndex
     for k in 0..<batch.records.count where batch.decoder.decode(batch.records[k], into: row, findings: findings) {
       rows[batch.fileIndex] += 1
+      row.serial &+= 1
       consume(row)
     }
   }

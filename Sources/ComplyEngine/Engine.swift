@@ -149,10 +149,11 @@ public enum Engine {
       let workerCount = options.workers ?? (bytes >= Self.parallelThreshold ? Self.cores : 1)
       var runners: [[RuleRunner]] = []
       let workers = (0..<max(1, workerCount)).map { _ in
+        let joins = RowJoinCache()
         let mine = zip(rules, bound).map { rule, lookups in
           RuleRunner(
             rule: rule, lookups: lookups, builder: builder,
-            waivers: options.waivers.byRule[rule.rule.id] ?? [])
+            waivers: options.waivers.byRule[rule.rule.id] ?? [], joins: joins)
         }
         runners.append(mine)
         return DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in

@@ -16,6 +16,8 @@ final class ParsedRow: RowValues {
   /// The file's index in its dataset's reading order.
   var fileIndex: Int
   var line: Int
+  /// Numbers the rows a worker reads (from 0), so per-row caches know when a row is new.
+  var serial = 0
 
   init(columnCount: Int) {
     values = Array(repeating: .null, count: columnCount)

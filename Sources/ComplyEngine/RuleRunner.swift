@@ -83,9 +83,17 @@ final class RuleRunner {
   private let judgingReadsKey: Bool
   /// One reused key array per join.
   private var joinKeys: [[Value]]
+  /// The worker's joins shared across rules, and this rule's slot in it for each join.
+  private let joins: RowJoinCache?
+  private let joinSlots: [Int]
 
-  init(rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = []) {
+  init(
+    rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = [],
+    joins: RowJoinCache? = nil
+  ) {
     self.rule = rule
+    self.joins = joins
+    joinSlots = rule.joins.indices.map { joins?.slot(for: rule.joins[$0]) ?? $0 }
     self.waivers = waivers
     self.lookups = lookups
     self.builder = builder
@@ -108,10 +116,23 @@ final class RuleRunner {
       groups?.add(row, frame: frame)
       return
     }
-    // A row rule's `when` may read its joins, so they are resolved first.
-    resolveJoins { ref in
-      if case .column(let i) = ref { return row.values[i] }
-      return .null
+    // A row rule's `when` may read its joins, so they are resolved first: once per row for
+    // all the worker's rules that share a join.
+    for j in joinSlots.indices {
+      let slot = joinSlots[j]
+      if let joins, joins.serials[slot] == row.serial {
+        frame.joins[j] = joins.rows[slot]
+        continue
+      }
+      let found = lookUp(j) { ref in
+        if case .column(let i) = ref { return row.values[i] }
+        return .null
+      }
+      frame.joins[j] = found
+      if let joins {
+        joins.serials[slot] = row.serial
+        joins.rows[slot] = found
+      }
     }
     if let when = rule.when, !isTrue(when.evaluate(frame)) { return }
     if isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid) {
@@ -131,22 +152,18 @@ final class RuleRunner {
     return false
   }
 
-  /// Looks each join up; the key arrays are reused, so a row allocates nothing here.
-  private func resolveJoins(_ keyPart: (ValueRef) -> Value) {
-    for (j, join) in rule.joins.enumerated() {
-      var hasNull = false
-      for (p, ref) in join.left.enumerated() {
-        let v = keyPart(ref)
-        hasNull = hasNull || v.isNull
-        joinKeys[j][p] = v
-      }
-      if hasNull {
-        frame.joins[j] = nil
-      } else {
-        let (index, table) = lookups.joins[j]
-        frame.joins[j] = index[joinKeys[j]].map { table.rows[$0] }
-      }
+  /// The row join `j` finds for the key `keyPart` gives; the key arrays are reused, so a row
+  /// allocates nothing here.
+  private func lookUp(_ j: Int, _ keyPart: (ValueRef) -> Value) -> ParsedRow? {
+    var hasNull = false
+    for (p, ref) in rule.joins[j].left.enumerated() {
+      let v = keyPart(ref)
+      hasNull = hasNull || v.isNull
+      joinKeys[j][p] = v
     }
+    if hasNull { return nil }
+    let (index, table) = lookups.joins[j]
+    return index[joinKeys[j]].map { table.rows[$0] }
   }
 
   // MARK: - Aggregates
@@ -190,9 +207,11 @@ final class RuleRunner {
   private func isGroupViolation(_ plan: AggregatePlan) -> Bool {
     frame.computed.removeAll(keepingCapacity: true)
     for c in plan.computed { frame.computed.append(c.expression.evaluate(frame)) }
-    resolveJoins { ref in
-      if case .group(let i) = ref { return frame.group[i] }
-      return .null
+    for j in rule.joins.indices {
+      frame.joins[j] = lookUp(j) { ref in
+        if case .group(let i) = ref { return frame.group[i] }
+        return .null
+      }
     }
     return isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid)
   }
@@ -230,5 +249,29 @@ final class RuleRunner {
       }
     }
     return out
+  }
+}
+
+/// The row joins of one worker's rules, each looked up once per row however many rules share
+/// it (three of a fee pack's rules may join the fee standards on the same item column).
+final class RowJoinCache {
+  private struct Signature: Hashable {
+    var dataset: String
+    var left: [ValueRef]
+    var right: [Int]
+  }
+
+  private var slots: [Signature: Int] = [:]
+  /// Per slot: the serial of the row whose lookup is stored, and what it found.
+  fileprivate var serials: [Int] = []
+  fileprivate var rows: [ParsedRow?] = []
+
+  func slot(for join: CompiledJoin) -> Int {
+    let signature = Signature(dataset: join.dataset, left: join.left, right: join.right)
+    if let slot = slots[signature] { return slot }
+    slots[signature] = serials.count
+    serials.append(-1)
+    rows.append(nil)
+    return serials.count - 1
   }
 }
