@@ -86,6 +86,12 @@ final class RuleRunner {
   /// The worker's joins shared across rules, and this rule's slot in it for each join.
   private let joins: RowJoinCache?
   private let joinSlots: [Int]
+  /// The parts of the rule every row needs, held apart so that a row copies nothing of the
+  /// rule (a copy retains its closures and sets, objects every worker shares).
+  private let when: ((EvalFrame) -> Value)?
+  private let condition: (EvalFrame) -> Value
+  private let forbid: Bool
+  private let joinKeyParts: [[ValueRef]]
 
   init(
     rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = [],
@@ -97,6 +103,10 @@ final class RuleRunner {
     self.waivers = waivers
     self.lookups = lookups
     self.builder = builder
+    when = rule.when?.evaluate
+    condition = rule.condition.evaluate
+    forbid = rule.rule.isForbid
+    joinKeyParts = rule.joins.map { $0.left.map { $0 } }
     frame.sets = lookups.sets
     frame.joins = Array(repeating: nil, count: rule.joins.count)
     joinKeys = rule.joins.map { Array(repeating: .null, count: $0.left.count) }
@@ -111,9 +121,9 @@ final class RuleRunner {
 
   func consume(_ row: ParsedRow) {
     frame.row = row
-    if rule.aggregate != nil {
-      if let when = rule.when, !isTrue(when.evaluate(frame)) { return }
-      groups?.add(row, frame: frame)
+    if groups != nil {
+      if let when, !isTrue(when(frame)) { return }
+      groups!.add(row, frame: frame)
       return
     }
     // A row rule's `when` may read its joins, so they are resolved first: once per row for
@@ -134,8 +144,8 @@ final class RuleRunner {
         joins.rows[slot] = found
       }
     }
-    if let when = rule.when, !isTrue(when.evaluate(frame)) { return }
-    if isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid) {
+    if let when, !isTrue(when(frame)) { return }
+    if isViolation(condition(frame), forbid: forbid) {
       var v = builder.rowViolation(rule, frame: frame, row: row)
       v.waived = isWaived()
       violations.append(v)
@@ -156,7 +166,7 @@ final class RuleRunner {
   /// allocates nothing here.
   private func lookUp(_ j: Int, _ keyPart: (ValueRef) -> Value) -> ParsedRow? {
     var hasNull = false
-    for (p, ref) in rule.joins[j].left.enumerated() {
+    for (p, ref) in joinKeyParts[j].enumerated() {
       let v = keyPart(ref)
       hasNull = hasNull || v.isNull
       joinKeys[j][p] = v
