@@ -164,11 +164,18 @@ public enum Engine {
       try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress, batchRows: options.batchRows)
       findings += FindingCollector.merged(workers.map(\.findings), dataset: spec)
       let names = inputs.map(\.display)
-      for (r, runner) in runners[0].enumerated() {
-        for other in runners.dropFirst() { runner.absorb(other[r]) }
-        runner.finish(files: names)
-        violations += runner.violations
+      // Each rule's runners are merged and judged apart from the other rules': on all cores
+      // when there are several workers.
+      let finish = { (r: Int) in
+        for other in runners.dropFirst() { runners[0][r].absorb(other[r]) }
+        runners[0][r].finish(files: names)
       }
+      if workers.count > 1 {
+        DatasetStream.concurrently(rules.count, finish)
+      } else {
+        for r in rules.indices { finish(r) }
+      }
+      for runner in runners[0] { violations += runner.violations }
       var rows = Array(repeating: 0, count: inputs.count)
       for worker in workers { for (i, n) in worker.rows.enumerated() { rows[i] += n } }
       for (i, input) in inputs.enumerated() { readFiles.append((name, input.display, input.path, rows[i])) }

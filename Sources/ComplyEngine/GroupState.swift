@@ -171,13 +171,18 @@ struct GroupState {
     var key: [Value] = []
     var stored: [Value] = []
     for g in 0..<other.count {
-      other.decodeKey(g, into: &key)
-      let (group, isNew) = keys.group(of: key, at: parts)
+      let (group, isNew): (Int, Bool)
+      if let spelled = other.presentations[g] {
+        (group, isNew) = keys.group(of: spelled, at: parts)
+      } else {
+        (group, isNew) = keys.group(ofGroup: g, in: other.keys)
+      }
       let position = other.firstPositions[g]
       if isNew {
         open(group, at: position)
       } else if position < firstPositions[group] {
         // The other state saw the group first: its spelling of the key is the one shown.
+        other.decodeKey(g, into: &key)
         keys.decode(group, into: &stored)
         let same = zip(stored, key).allSatisfy { $0.description == $1.description }
         presentations[group] = same ? nil : key

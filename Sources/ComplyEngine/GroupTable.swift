@@ -69,6 +69,25 @@ struct GroupTable {
     return (insert(at: slot, hash: h), true)
   }
 
+  /// The group number of group `g` of `other` (a table of the same rule over other rows),
+  /// added as a new group when unseen. The record's bytes are copied as they are: merging
+  /// workers' tables decodes no key.
+  mutating func group(ofGroup g: Int, in other: GroupTable) -> (group: Int, isNew: Bool) {
+    let (page, offset) = Self.split(other.locations[g])
+    let end = other.recordEnd(g, page: page)
+    other.pages[page].withUnsafeBufferPointer { bytes in
+      var reader = KeyReader(bytes: UnsafeBufferPointer(rebasing: bytes[..<end]), position: offset)
+      for _ in 0..<arity { reader.skipValue() }
+      encoder.load(
+        comparable: UnsafeBufferPointer(rebasing: bytes[offset..<reader.position]),
+        trailer: UnsafeBufferPointer(rebasing: bytes[reader.position..<end]))
+    }
+    let h = encoder.comparable.withUnsafeBytes(hash)
+    let (slot, found) = probe(h)
+    if let found { return (found, false) }
+    return (insert(at: slot, hash: h), true)
+  }
+
   /// The group number of `key`, nil when no row had it.
   mutating func find(_ key: [Value]) -> Int? {
     encoder.reset()
@@ -221,6 +240,13 @@ struct KeyEncoder {
   mutating func reset() {
     comparable.removeAll(keepingCapacity: true)
     trailer.removeAll(keepingCapacity: true)
+  }
+
+  /// Takes an encoded record's two parts as they are.
+  mutating func load(comparable bytes: UnsafeBufferPointer<UInt8>, trailer tail: UnsafeBufferPointer<UInt8>) {
+    reset()
+    comparable.append(contentsOf: bytes)
+    trailer.append(contentsOf: tail)
   }
 
   mutating func append(_ value: Value, part: Int) {
