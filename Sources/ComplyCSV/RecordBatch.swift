@@ -6,16 +6,19 @@
 // per record; a batch is emptied and refilled, so steady-state reading allocates nothing.
 
 /// Consecutive records of one file, each with its start line.
+///
+/// One thread uses a batch at a time (the queue hands it over), so its properties skip the
+/// runtime exclusivity check.
 public final class RecordBatch: @unchecked Sendable {
-  private var bytes: UnsafeMutablePointer<UInt8>
-  private var byteCapacity: Int
-  private var byteCount = 0
+  @exclusivity(unchecked) private var bytes: UnsafeMutablePointer<UInt8>
+  @exclusivity(unchecked) private var byteCapacity: Int
+  @exclusivity(unchecked) private var byteCount = 0
   /// `ends[i]`: offset in `bytes` just past field `i` of the batch (fields of all records).
-  private var ends: UnsafeMutablePointer<Int>
-  private var endCapacity: Int
-  private var endCount = 0
+  @exclusivity(unchecked) private var ends: UnsafeMutablePointer<Int>
+  @exclusivity(unchecked) private var endCapacity: Int
+  @exclusivity(unchecked) private var endCount = 0
   /// Per record: the index in `ends` of its first field, then its line.
-  private var records: [(firstField: Int, line: Int)] = []
+  @exclusivity(unchecked) private var records: [(firstField: Int, line: Int)] = []
 
   public init(byteCapacity: Int = 1 << 16) {
     self.byteCapacity = max(64, byteCapacity)

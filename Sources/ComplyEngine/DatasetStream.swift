@@ -25,7 +25,7 @@ struct FileBatch {
 final class DatasetWorker: @unchecked Sendable {
   let findings = FindingCollector()
   /// Well-formed rows per file index.
-  private(set) var rows: [Int]
+  @exclusivity(unchecked) private(set) var rows: [Int]
   private let row: ParsedRow
   private let consume: (ParsedRow) -> Void
 

@@ -10,14 +10,17 @@ import ComplyExpr
 import ComplyRules
 
 /// A row's typed values, reused for every record of a file.
+///
+/// Rows, runners and collectors belong to one worker thread; like EvalFrame (see there) their
+/// hot properties skip the runtime exclusivity check.
 final class ParsedRow: RowValues {
-  var values: [Value]
-  var file: String
+  @exclusivity(unchecked) var values: [Value]
+  @exclusivity(unchecked) var file: String
   /// The file's index in its dataset's reading order.
-  var fileIndex: Int
-  var line: Int
+  @exclusivity(unchecked) var fileIndex: Int
+  @exclusivity(unchecked) var line: Int
   /// Numbers the rows a worker reads (from 0), so per-row caches know when a row is new.
-  var serial = 0
+  @exclusivity(unchecked) var serial = 0
 
   init(columnCount: Int) {
     values = Array(repeating: .null, count: columnCount)
@@ -57,8 +60,8 @@ final class FindingCollector {
 
   /// Findings in the order found; a worker keeps the first `perColumnLimit` invalid values of
   /// each file and column it sees, since no later one of its can be among the first overall.
-  private var entries: [Entry] = []
-  private var invalidCounts: [CellKey: Int] = [:]
+  @exclusivity(unchecked) private var entries: [Entry] = []
+  @exclusivity(unchecked) private var invalidCounts: [CellKey: Int] = [:]
 
   /// Counts an invalid cell; `text` (the cell as written) is called only for the cells kept.
   func invalidValue(

@@ -75,14 +75,14 @@ final class RuleRunner {
   let builder: ViolationBuilder
   let waivers: [CompiledWaiver]
   let frame = EvalFrame()
-  var violations: [Violation] = []
+  @exclusivity(unchecked) var violations: [Violation] = []
   /// The groups of an aggregate rule until `finish`; nil for a row rule.
-  private var groups: GroupState?
+  @exclusivity(unchecked) private var groups: GroupState?
   /// Whether judging a group reads its key (joins on group columns, the condition or a
   /// `compute:` naming a group column); if not, a key is decoded only for a violation.
   private let judgingReadsKey: Bool
   /// One reused key array per join.
-  private var joinKeys: [[Value]]
+  @exclusivity(unchecked) private var joinKeys: [[Value]]
   /// The worker's joins shared across rules, and this rule's slot in it for each join.
   private let joins: RowJoinCache?
   private let joinSlots: [Int]
@@ -273,8 +273,8 @@ final class RowJoinCache {
 
   private var slots: [Signature: Int] = [:]
   /// Per slot: the serial of the row whose lookup is stored, and what it found.
-  fileprivate var serials: [Int] = []
-  fileprivate var rows: [ParsedRow?] = []
+  @exclusivity(unchecked) fileprivate var serials: [Int] = []
+  @exclusivity(unchecked) fileprivate var rows: [ParsedRow?] = []
 
   func slot(for join: CompiledJoin) -> Int {
     let signature = Signature(dataset: join.dataset, left: join.left, right: join.right)

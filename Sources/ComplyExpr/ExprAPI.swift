@@ -193,13 +193,17 @@ public protocol RowValues: AnyObject {
 }
 
 /// What a compiled expression evaluates against; one per rule, reused for every row or group.
+///
+/// Every expression node reads the frame, so its properties skip the runtime exclusivity check
+/// (measured at 18 % of a benchmark run with the checks on): a frame belongs to one rule
+/// runner on one thread, and no expression holds an access across a call that could write it.
 public final class EvalFrame {
-  public var row: (any RowValues)?
-  public var joins: [(any RowValues)?] = []
-  public var group: [Value] = []
-  public var computed: [Value] = []
-  public var aggregates: [Value] = []
-  public var sets: [Set<Value>] = []
+  @exclusivity(unchecked) public var row: (any RowValues)?
+  @exclusivity(unchecked) public var joins: [(any RowValues)?] = []
+  @exclusivity(unchecked) public var group: [Value] = []
+  @exclusivity(unchecked) public var computed: [Value] = []
+  @exclusivity(unchecked) public var aggregates: [Value] = []
+  @exclusivity(unchecked) public var sets: [Set<Value>] = []
 
   public init() {}
 }
