@@ -165,12 +165,20 @@ struct GroupState {
 
   // MARK: - Merging
 
-  /// Folds in `other`: the same rule's groups over rows this state has not seen.
-  mutating func merge(_ other: GroupState) {
+  /// Folds in `other`: the same rule's groups over rows this state has not seen. The other
+  /// state's key pages are freed as the merge passes them, so that the two tables do not both
+  /// stay whole while this one grows.
+  mutating func merge(_ other: consuming GroupState) {
     let parts = Array(0..<groupBy.count)
     var key: [Value] = []
     var stored: [Value] = []
+    var page = 0
+    reserve(count + other.count)
     for g in 0..<other.count {
+      if other.keys.page(of: g) != page {
+        page = other.keys.page(of: g)
+        other.keys.release(pagesBefore: page)
+      }
       let (group, isNew): (Int, Bool)
       if let spelled = other.presentations[g] {
         (group, isNew) = keys.group(of: spelled, at: parts)
@@ -189,6 +197,27 @@ struct GroupState {
       }
       if !isNew || other.lineCounts[g] > 1 { mergeLines(group, isNew: isNew, from: other, g) }
       mergeAccumulators(group, from: other, g)
+    }
+  }
+
+  /// Makes room for `total` groups, so that a merge doubles no array on the way.
+  private mutating func reserve(_ total: Int) {
+    keys.reserve(total)
+    firstPositions.reserveCapacity(total)
+    lineCounts.reserveCapacity(total)
+    lastExtra.reserveCapacity(total)
+    for c in kinds.indices {
+      switch kinds[c] {
+      case .count, .countNonNull, .countIf: counts[c].reserveCapacity(total)
+      case .countDistinct: distinct[c].reserveCapacity(total)
+      case .sum, .avg:
+        sumSignificands[c].reserveCapacity(total)
+        sumScales[c].reserveCapacity(total)
+        if kinds[c] == .avg { counts[c].reserveCapacity(total) }
+      case .min, .max:
+        extremes[c].reserveCapacity(total)
+        extremePositions[c].reserveCapacity(total)
+      }
     }
   }
 

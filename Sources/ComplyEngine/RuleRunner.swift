@@ -182,8 +182,9 @@ final class RuleRunner {
   func absorb(_ other: RuleRunner) {
     violations += other.violations
     other.violations = []
-    if let theirs = other.groups { groups?.merge(theirs) }
+    guard let theirs = other.groups else { return }
     other.groups = nil
+    groups?.merge(theirs)
   }
 
   /// Judges every group, expected groups included; call once after the last row. `files` are
