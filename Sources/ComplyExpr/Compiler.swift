@@ -217,19 +217,7 @@ struct Compiler {
           return missing
         }
       }
-      let strings = values.compactMap { value -> String? in
-        if case .string(let s) = value { return s }
-        return nil
-      }
-      if strings.count == values.count {
-        // A Set<String> compares a hit once; Value's == on strings compares twice.
-        let set = Set(strings)
-        return make([l]) { frame in
-          guard case .string(let x) = a(frame) else { return .null }
-          return set.contains(x) ? found : missing
-        }
-      }
-      let set = Set(values)
+      let set = ValueSet(values)
       return make([l]) { frame in
         let x = a(frame)
         if x.isNull { return .null }

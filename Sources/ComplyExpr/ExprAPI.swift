@@ -199,7 +199,7 @@ public final class EvalFrame {
   public var group: [Value] = []
   public var computed: [Value] = []
   public var aggregates: [Value] = []
-  public var sets: [Set<Value>] = []
+  public var sets: [ValueSet] = []
 
   public init() {}
 }
