@@ -94,6 +94,12 @@ struct Compiler {
           return .bool(literal.matches(s))
         }
       }
+      if let sequence = ClassSequencePattern(pattern: pattern) {
+        return make([x]) { frame in
+          guard case .string(let s) = a(frame) else { return .null }
+          return .bool(sequence.matches(s))
+        }
+      }
       return make([x]) { frame in
         guard case .string(let s) = a(frame) else { return .null }
         let range = NSRange(location: 0, length: s.utf16.count)
