@@ -5,9 +5,9 @@
 // Why hand-written: a `Set<Value>` of the 学籍号 column spent its lookups retaining and
 // releasing the String of every probed member (`swift_retain` 8 % and `Set.contains` 5 % of
 // `perf record` of `require: 学籍号 in enrollment.学籍号` over the 1M-row benchmark), and a
-// `[[Value]: Int]` join index hashed an array per row. Best of 3 user seconds on that
-// benchmark, before → after this index: FEE-UNKNOWN-STUDENT 1.22 → 1.00, FEE-UNAPPROVED-ITEM
-// (a join) 1.33 → 1.08, while the cheapest rule went 0.83 → 0.77.
+// `[[Value]: Int]` join index hashed an array per row. Best of 3 user seconds, main → with
+// this index and UnicodeNFC, runs interleaved: FEE-UNKNOWN-STUDENT 1.01 → 0.96,
+// FEE-UNAPPROVED-ITEM (a join) 1.17 → 1.06; the cheapest rule 0.76 both.
 //
 // Design: open addressing with linear probing over a power-of-two array of UInt64 slots, at
 // most half full: entry + 1 in the low 32 bits (0 = empty), the hash's high 32 bits as a tag
