@@ -75,7 +75,9 @@ public struct TextIndex: Sendable {
   }
 
   /// The entry holding `bytes`, or the empty slot where they belong.
-  private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (slot: Int, found: Int?) {
+  private func probe(
+    _ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64
+  ) -> (slot: Int, found: Int?) {
     let tag = h >> 32
     let mask = slots.count - 1
     return arena.withUnsafeBufferPointer { stored in
@@ -86,8 +88,9 @@ public struct TextIndex: Sendable {
           if slot >> 32 == tag {
             let entry = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
             let start = starts[entry]
-            if starts[entry + 1] - start == bytes.count,
-              UnsafeBufferPointer(rebasing: stored[start..<start + bytes.count]).elementsEqual(bytes)
+            let end = start + bytes.count
+            if starts[entry + 1] == end,
+              UnsafeBufferPointer(rebasing: stored[start..<end]).elementsEqual(bytes)
             {
               return (i, entry)
             }
@@ -104,7 +107,9 @@ public struct TextIndex: Sendable {
     let mask = bigger.count - 1
     for slot in slots where slot != 0 {
       let entry = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-      let h = arena.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[starts[entry]..<starts[entry + 1]])) }
+      let h = arena.withUnsafeBytes {
+        Self.hash(UnsafeRawBufferPointer(rebasing: $0[starts[entry]..<starts[entry + 1]]))
+      }
       var i = Int(truncatingIfNeeded: h) & mask
       while bigger[i] != 0 { i = (i + 1) & mask }
       bigger[i] = slot

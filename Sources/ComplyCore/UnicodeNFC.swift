@@ -42,7 +42,9 @@ public enum UnicodeNFC {
 
   /// Calls `body` with the UTF-8 bytes of the NFC form of `text`: equal strings (Swift's `==`,
   /// canonical equivalence) give equal bytes.
-  public static func withNFCBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+  public static func withNFCBytes<R>(
+    _ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
     let stable: R? = text.utf8.withContiguousStorageIfAvailable { bytes in
       isStable(bytes) ? body(bytes) : nil
     } ?? nil
