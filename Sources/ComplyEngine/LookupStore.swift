@@ -75,8 +75,9 @@ struct BoundLookups {
 
 /// A unique index from join keys to row numbers. A one-part text key, the common case, is found
 /// in a TextIndex without hashing an array or touching String objects; other keys use a
-/// dictionary. A class, so that reading it out of BoundLookups per row retains one object.
-final class JoinIndex {
+/// dictionary. A class, so that reading it out of BoundLookups per row retains one object;
+/// immutable once built, so threads may share it.
+final class JoinIndex: Sendable {
   private let texts: TextIndex
   private let others: [[Value]: Int]
   /// The first two rows found with the same key, which makes the index unusable.
