@@ -58,7 +58,7 @@ public enum ValueParser {
 
   /// `bytes` without the characters trimmed from both ends of every cell: ASCII space, tab, CR
   /// and LF, NBSP (C2 A0), the ideographic space U+3000 (E3 80 80) and a BOM (EF BB BF).
-  static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+  public static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
     UnsafeBufferPointer(rebasing: bytes[trimmedRange(bytes)])
   }
 

@@ -143,6 +143,11 @@ public struct ExactDecimal: Sendable, Comparable, Hashable, CustomStringConverti
   }
 
   public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
+    // Compared at the larger scale, as `<` does: a multiply, where normalising divides by ten
+    // per trailing zero. Int128 division was 13 % of the perf samples under
+    // `实收金额 > std.标准金额`; FEE-OVER-STANDARD went 1.14 → 1.08 user seconds (best of 3).
+    let s = max(a.scale, b.scale)
+    if let x = a.scaledSignificand(atScale: s), let y = b.scaledSignificand(atScale: s) { return x == y }
     let x = a.normalized
     let y = b.normalized
     return x.significand == y.significand && x.scale == y.scale

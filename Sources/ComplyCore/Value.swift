@@ -60,6 +60,7 @@ extension Value: Hashable {
     switch (a, b) {
     case (.null, .null): return true
     case (.null, _), (_, .null): return false
+    case let (.string(x), .string(y)): return UnicodeNFC.equal(x, y)
     default: return compare(a, b) == 0
     }
   }
@@ -70,7 +71,10 @@ extension Value: Hashable {
     case .bool(let b): hasher.combine(b)
     case .int(let i): hasher.combine(ExactDecimal(i))
     case .decimal(let d): hasher.combine(d)
-    case .string(let s): hasher.combine(s)
+    case .string(let s):
+      // The NFC bytes, as String's own hash uses, without normalising text already in NFC.
+      UnicodeNFC.withNFCBytes(s) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+      hasher.combine(0xFF as UInt8)
     case .date(let d): hasher.combine(d)
     case .time(let t): hasher.combine(t)
     }

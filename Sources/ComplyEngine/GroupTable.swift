@@ -304,7 +304,7 @@ struct KeyEncoder {
 
   private mutating func appendString(_ s: String, part: Int) {
     let fast: Bool? = s.utf8.withContiguousStorageIfAvailable { bytes in
-      guard Self.isStableNFC(bytes) else { return false }
+      guard UnicodeNFC.isStable(bytes) else { return false }
       comparable.append(KeyTag.string)
       Self.appendVarint(UInt64(bytes.count), to: &comparable)
       comparable.append(contentsOf: bytes)
@@ -323,32 +323,6 @@ struct KeyEncoder {
       Self.appendVarint(UInt64(s.utf8.count), to: &trailer)
       trailer.append(contentsOf: s.utf8)
     }
-  }
-
-  /// Whether UTF-8 text is certainly NFC and can compose with nothing: every scalar is ASCII,
-  /// U+0080–U+02FF, U+3000–U+9FFF except the combining marks U+302A–U+302F and U+3099–U+309A,
-  /// or U+FF00–U+FFEF. None of these decomposes or combines (checked against Foundation's NFC
-  /// for every scalar), and they cover Chinese school data; other text takes the slow path.
-  static func isStableNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    var i = 0
-    while i < bytes.count {
-      let b = bytes[i]
-      if b < 0x80 {
-        i += 1
-      } else if b >= 0xC2 && b <= 0xCB {
-        i += 2
-      } else if (b >= 0xE3 && b <= 0xE9) || b == 0xEF, i + 2 < bytes.count {
-        let scalar = UInt32(b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-        switch scalar {
-        case 0x302A...0x302F, 0x3099...0x309A: return false
-        case 0x3000...0x9FFF, 0xFF00...0xFFEF: i += 3
-        default: return false
-        }
-      } else {
-        return false
-      }
-    }
-    return true
   }
 
   static func zigzag(_ x: Int64) -> UInt64 { UInt64(bitPattern: (x << 1) ^ (x >> 63)) }

@@ -10,8 +10,8 @@ import ComplyRules
 final class LookupTable {
   let dataset: DatasetSpec
   let rows: [ParsedRow]
-  private var indexes: [[Int]: [[Value]: Int]] = [:]
-  private var sets: [Int: Set<Value>] = [:]
+  private var indexes: [[Int]: JoinIndex] = [:]
+  private var sets: [Int: ValueSet] = [:]
 
   init(dataset: DatasetSpec, rows: [ParsedRow]) {
     self.dataset = dataset
@@ -20,30 +20,25 @@ final class LookupTable {
 
   /// A unique index on `columns`; a duplicate key is an error naming both lines. Rows with a
   /// null key part are left out (they can never match).
-  func index(on columns: [Int]) throws(ComplyError) -> [[Value]: Int] {
+  func index(on columns: [Int]) throws(ComplyError) -> JoinIndex {
     if let existing = indexes[columns] { return existing }
-    var index: [[Value]: Int] = [:]
-    for (i, row) in rows.enumerated() {
-      let key = columns.map { row.values[$0] }
-      if key.contains(where: \.isNull) { continue }
-      if let first = index[key] {
-        let names = columns.map { dataset.columns[$0].name }.joined(separator: ", ")
-        let shown = key.map(\.description).joined(separator: ", ")
-        let other = rows[first]
-        throw ComplyError(
-          "duplicate key (\(shown)) on (\(names)) in dataset '\(dataset.name)': lines \(other.line) and \(row.line)\(other.file == row.file ? "" : " of '\(other.file)'")",
-          at: SourceLocation(file: row.file, line: row.line, column: 1))
-      }
-      index[key] = i
+    let index = JoinIndex(rows: rows, columns: columns)
+    if let (first, second) = index.duplicate {
+      let names = columns.map { dataset.columns[$0].name }.joined(separator: ", ")
+      let (other, row) = (rows[first], rows[second])
+      let shown = columns.map { row.values[$0].description }.joined(separator: ", ")
+      throw ComplyError(
+        "duplicate key (\(shown)) on (\(names)) in dataset '\(dataset.name)': lines \(other.line) and \(row.line)\(other.file == row.file ? "" : " of '\(other.file)'")",
+        at: SourceLocation(file: row.file, line: row.line, column: 1))
     }
     indexes[columns] = index
     return index
   }
 
   /// The non-null values of a column.
-  func valueSet(_ column: Int) -> Set<Value> {
+  func valueSet(_ column: Int) -> ValueSet {
     if let s = sets[column] { return s }
-    let s = Set(rows.map { $0.values[column] }.filter { !$0.isNull })
+    let s = ValueSet(rows.lazy.map { $0.values[column] }.filter { !$0.isNull })
     sets[column] = s
     return s
   }
@@ -55,12 +50,12 @@ struct LookupStore {
 
   /// A rule's view of the store: its join indexes and value sets, resolved once.
   func bind(_ rule: CompiledRule) throws(ComplyError) -> BoundLookups {
-    var joins: [(index: [[Value]: Int], table: LookupTable)] = []
+    var joins: [(index: JoinIndex, table: LookupTable)] = []
     for join in rule.joins {
       guard let table = tables[join.dataset] else { throw ComplyError("dataset '\(join.dataset)' was not loaded") }
       joins.append((try table.index(on: join.right), table))
     }
-    var sets: [Set<Value>] = []
+    var sets: [ValueSet] = []
     for (dataset, column) in rule.sets {
       guard let table = tables[dataset], let c = table.dataset.columnIndex(column) else {
         throw ComplyError("dataset '\(dataset)' was not loaded")
@@ -73,7 +68,49 @@ struct LookupStore {
 }
 
 struct BoundLookups {
-  var joins: [(index: [[Value]: Int], table: LookupTable)]
-  var sets: [Set<Value>]
+  var joins: [(index: JoinIndex, table: LookupTable)]
+  var sets: [ValueSet]
   var expect: LookupTable?
+}
+
+/// A unique index from join keys to row numbers. A one-part text key, the common case, is found
+/// in a TextIndex without hashing an array or touching String objects; other keys use a
+/// dictionary. A class, so that reading it out of BoundLookups per row retains one object;
+/// immutable once built, so threads may share it.
+final class JoinIndex: Sendable {
+  private let texts: TextIndex
+  private let others: [[Value]: Int]
+  /// The first two rows found with the same key, which makes the index unusable.
+  let duplicate: (first: Int, second: Int)?
+
+  /// Indexes `rows` on `columns`; rows with a null key part are left out (they never match).
+  init(rows: [ParsedRow], columns: [Int]) {
+    var texts = TextIndex()
+    var others: [[Value]: Int] = [:]
+    var duplicate: (first: Int, second: Int)?
+    for (i, row) in rows.enumerated() {
+      let key = columns.map { row.values[$0] }
+      if key.contains(where: \.isNull) { continue }
+      let first: Int?
+      if key.count == 1, case .string(let s) = key[0] {
+        first = texts.insert(s, value: i)
+      } else {
+        first = others[key]
+        if first == nil { others[key] = i }
+      }
+      if let first {
+        duplicate = (first, i)
+        break
+      }
+    }
+    self.texts = texts
+    self.others = others
+    self.duplicate = duplicate
+  }
+
+  /// The row of `key`; nil when no row has it.
+  subscript(key: [Value]) -> Int? {
+    if key.count == 1, case .string(let s) = key[0] { return texts.find(s) }
+    return others[key]
+  }
 }

@@ -114,7 +114,7 @@ enum Arithmetic {
 
   /// `a == b` for non-null values of comparable types.
   static func equal(_ a: Value, _ b: Value) -> Bool {
-    if case .string(let x) = a, case .string(let y) = b { return x == y }
+    if case .string(let x) = a, case .string(let y) = b { return UnicodeNFC.equal(x, y) }
     return Value.compare(a, b) == 0
   }
 }

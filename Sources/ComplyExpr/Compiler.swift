@@ -94,6 +94,12 @@ struct Compiler {
           return .bool(literal.matches(s))
         }
       }
+      if let sequence = ClassSequencePattern(pattern: pattern) {
+        return make([x]) { frame in
+          guard case .string(let s) = a(frame) else { return .null }
+          return .bool(sequence.matches(s))
+        }
+      }
       return make([x]) { frame in
         guard case .string(let s) = a(frame) else { return .null }
         let range = NSRange(location: 0, length: s.utf16.count)
@@ -217,19 +223,7 @@ struct Compiler {
           return missing
         }
       }
-      let strings = values.compactMap { value -> String? in
-        if case .string(let s) = value { return s }
-        return nil
-      }
-      if strings.count == values.count {
-        // A Set<String> compares a hit once; Value's == on strings compares twice.
-        let set = Set(strings)
-        return make([l]) { frame in
-          guard case .string(let x) = a(frame) else { return .null }
-          return set.contains(x) ? found : missing
-        }
-      }
-      let set = Set(values)
+      let set = ValueSet(values)
       return make([l]) { frame in
         let x = a(frame)
         if x.isNull { return .null }

@@ -203,7 +203,7 @@ public final class EvalFrame {
   @exclusivity(unchecked) public var group: [Value] = []
   @exclusivity(unchecked) public var computed: [Value] = []
   @exclusivity(unchecked) public var aggregates: [Value] = []
-  @exclusivity(unchecked) public var sets: [Set<Value>] = []
+  @exclusivity(unchecked) public var sets: [ValueSet] = []
 
   public init() {}
 }

@@ -66,13 +66,19 @@ enum Builtin: String, CaseIterable {
     case .len: return string(a) { .int(Int64($0.count)) }
     case .lower: return string(a) { .string($0.lowercased()) }
     case .upper: return string(a) { .string($0.uppercased()) }
-    case .trim: return string(a) { .string(String(ValueParser.trim($0[...]))) }
+    case .trim:
+      return string(a) { text in
+        // Most cells are trimmed already; returning the argument then allocates nothing.
+        let trimmed = ValueParser.trim(text[...])
+        return .string(trimmed.utf8.count == text.utf8.count ? text : String(trimmed))
+      }
     case .contains: return strings(a, arguments[1]) { .bool($0.contains($1)) }
     case .startsWith: return strings(a, arguments[1]) { .bool($0.hasPrefix($1)) }
     case .endsWith: return strings(a, arguments[1]) { .bool($0.hasSuffix($1)) }
     case .number:
       return string(a) { text in
-        ExactDecimal(parsing: String(ValueParser.trim(text[...]))).map(Value.decimal) ?? .null
+        var text = text
+        return text.withUTF8 { ExactDecimal.parse(ValueParser.trim($0)) }.map(Value.decimal) ?? .null
       }
     case .year: return date(a) { .int(Int64($0.components.year)) }
     case .month: return date(a) { .int(Int64($0.components.month)) }

@@ -26,6 +26,18 @@ struct ExactDecimalTests {
     #expect(d("200.50").hashValue == d("200.5").hashValue)
   }
 
+  @Test func equalityAcrossScales() {
+    #expect(d("1") == d("1.000"))
+    #expect(d("-0.10") == d("-0.1"))
+    #expect(d("0") == d("0.00"))
+    #expect(d("1.01") != d("1.1"))
+    #expect(d("100") != d("1.00"))
+    // Rescaling overflows or runs past the table of powers of ten: equality still holds by value.
+    #expect(ExactDecimal(significand: .max, scale: 0) != ExactDecimal(significand: .max, scale: 1))
+    #expect(ExactDecimal(significand: 0, scale: 60) == ExactDecimal(0))
+    #expect(ExactDecimal(significand: 5, scale: 0) == ExactDecimal(significand: 5 * ExactDecimal.powersOfTen[37], scale: 37))
+  }
+
   @Test(arguments: [("1,234.56", "1234.56"), ("-0.5", "-0.5"), (".5", "0.5"), ("+7", "7"), ("12,345,678", "12345678")])
   func parsesWrittenForms(text: String, expected: String) {
     #expect(ExactDecimal(parsing: text)?.description == expected)

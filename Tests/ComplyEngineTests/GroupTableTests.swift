@@ -88,16 +88,6 @@ struct GroupTableTests {
     #expect(forms(decoded(table, 2)) == forms([.string("张三\u{3000}一班")]))
   }
 
-  @Test(arguments: [
-    ("abc", true), ("Ünïcødé", true), ("学籍号Ｇ１２，。", true), ("か\u{3099}", false),
-    ("\u{F900}", false), ("e\u{301}", false), ("\u{302A}", false), ("한국", false),
-  ])
-  func fastNFCCheck(text: String, stable: Bool) {
-    let fast = Array(text.utf8).withUnsafeBufferPointer(KeyEncoder.isStableNFC)
-    #expect(fast == stable)
-    if fast { #expect(text.precomposedStringWithCanonicalMapping.utf8.elementsEqual(text.utf8)) }
-  }
-
   @Test func everyKindRoundTrips() {
     let key: [Value] = [
       .bool(false), .bool(true), .date(Day(ordinal: -719_468)), .date(Day(ordinal: 20_000)),
