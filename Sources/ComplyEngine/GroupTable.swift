@@ -64,7 +64,7 @@ struct GroupTable {
   var count: Int { locations.count }
 
   /// The group number of the key `values[positions]`, added as a new group when unseen.
-  mutating func group(of values: [Value], at positions: [Int]) -> (group: Int, isNew: Bool) {
+  mutating func group(of values: UnsafePointer<Value>, at positions: [Int]) -> (group: Int, isNew: Bool) {
     encoder.reset()
     for (part, position) in positions.enumerated() { encoder.append(values[position], part: part) }
     let h = encoder.comparable.withUnsafeBytes(hash)

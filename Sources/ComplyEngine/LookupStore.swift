@@ -26,7 +26,7 @@ final class LookupTable {
     if let (first, second) = index.duplicate {
       let names = columns.map { dataset.columns[$0].name }.joined(separator: ", ")
       let (other, row) = (rows[first], rows[second])
-      let shown = columns.map { row.values[$0].description }.joined(separator: ", ")
+      let shown = columns.map { row.value(at: $0).description }.joined(separator: ", ")
       throw ComplyError(
         "duplicate key (\(shown)) on (\(names)) in dataset '\(dataset.name)': lines \(other.line) and \(row.line)\(other.file == row.file ? "" : " of '\(other.file)'")",
         at: SourceLocation(file: row.file, line: row.line, column: 1))
@@ -38,7 +38,7 @@ final class LookupTable {
   /// The non-null values of a column.
   func valueSet(_ column: Int) -> ValueSet {
     if let s = sets[column] { return s }
-    let s = ValueSet(rows.lazy.map { $0.values[column] }.filter { !$0.isNull })
+    let s = ValueSet(rows.lazy.map { $0.value(at: column) }.filter { !$0.isNull })
     sets[column] = s
     return s
   }
@@ -89,7 +89,7 @@ final class JoinIndex: Sendable {
     var others: [[Value]: Int] = [:]
     var duplicate: (first: Int, second: Int)?
     for (i, row) in rows.enumerated() {
-      let key = columns.map { row.values[$0] }
+      let key = columns.map { row.value(at: $0) }
       if key.contains(where: \.isNull) { continue }
       let first: Int?
       if key.count == 1, case .string(let s) = key[0] {

@@ -14,7 +14,6 @@ import ComplyRules
 /// Rows, runners and collectors belong to one worker thread; like EvalFrame (see there) their
 /// hot properties skip the runtime exclusivity check.
 final class ParsedRow: RowValues {
-  @exclusivity(unchecked) var values: [Value]
   @exclusivity(unchecked) var file: String
   /// The file's index in its dataset's reading order.
   @exclusivity(unchecked) var fileIndex: Int
@@ -23,20 +22,18 @@ final class ParsedRow: RowValues {
   @exclusivity(unchecked) var serial = 0
 
   init(columnCount: Int) {
-    values = Array(repeating: .null, count: columnCount)
     file = ""
     fileIndex = 0
     line = 0
+    super.init(count: columnCount)
   }
 
   init(values: [Value], file: String, fileIndex: Int = 0, line: Int) {
-    self.values = values
     self.file = file
     self.fileIndex = fileIndex
     self.line = line
+    super.init(values)
   }
-
-  func value(at column: Int) -> Value { values[column] }
 }
 
 /// Collects one worker's data findings about one dataset; `merged` puts the findings of all
@@ -182,8 +179,9 @@ struct RowDecoder {
       return false
     }
     // One uniqueness and exclusivity check per row instead of one per cell.
-    row.values.withUnsafeMutableBufferPointer { values in
-      precondition(values.count == cells.count, "row made for another dataset")
+    do {
+      precondition(row.count == cells.count, "row made for another dataset")
+      let values = row.cells
       for (i, cell) in cells.enumerated() {
         guard let f = cell.field else {
           values[i] = .null

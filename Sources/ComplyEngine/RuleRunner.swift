@@ -25,8 +25,8 @@ struct ViolationBuilder {
       key = dataset.key.compactMap { name in
         guard let i = dataset.columnIndex(name) else { return nil }
         let pii = dataset.columns[i].pii
-        let text = row.values[i].description
-        identity += [name, fingerprinter.material(row.values[i], pii: pii)]
+        let text = row.value(at: i).description
+        identity += [name, fingerprinter.material(row.value(at: i), pii: pii)]
         return (name, mask && pii ? PIIMask.mask(text) : text)
       }
     }
@@ -135,7 +135,7 @@ final class RuleRunner {
         continue
       }
       let found = lookUp(j) { ref in
-        if case .column(let i) = ref { return row.values[i] }
+        if case .column(let i) = ref { return row.cells[i] }
         return .null
       }
       frame.joins[j] = found
@@ -250,12 +250,12 @@ final class RuleRunner {
       for row in table.rows {
         let agrees = expect.agreePositions.allSatisfy { position, column in
           guard let p = expect.perPositions.firstIndex(of: position) else { return false }
-          return tuple[p] == row.values[column]
+          return tuple[p] == row.value(at: column)
         }
         guard agrees else { continue }
         var key = Array(repeating: Value.null, count: groupCount)
         for (p, position) in expect.perPositions.enumerated() { key[position] = tuple[p] }
-        for (position, column) in expect.suppliedPositions { key[position] = row.values[column] }
+        for (position, column) in expect.suppliedPositions { key[position] = row.value(at: column) }
         if groups.find(key) == nil, seen.insert(key).inserted { out.append(key) }
       }
     }

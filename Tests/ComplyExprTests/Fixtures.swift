@@ -7,13 +7,7 @@ import Testing
 @testable import ComplyExpr
 
 /// A row held in memory.
-final class TestRow: RowValues {
-  var values: [Value]
-
-  init(_ values: [Value]) { self.values = values }
-
-  func value(at column: Int) -> Value { values[column] }
-}
+typealias TestRow = RowValues
 
 enum Fixture {
   /// The columns of the row scope, in column order.
