@@ -90,7 +90,7 @@ public struct TextIndex: Sendable {
             let start = starts[entry]
             let end = start + bytes.count
             if starts[entry + 1] == end,
-              UnsafeBufferPointer(rebasing: stored[start..<end]).elementsEqual(bytes)
+              UnicodeNFC.bytesEqual(UnsafeBufferPointer(rebasing: stored[start..<end]), bytes)
             {
               return (i, entry)
             }

@@ -164,13 +164,16 @@ public enum Engine {
       try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress, batchRows: options.batchRows)
       findings += FindingCollector.merged(workers.map(\.findings), dataset: spec)
       let names = inputs.map(\.display)
-      // Each rule's runners are merged and judged apart from the other rules': on all cores
-      // when there are several workers.
+      // Each rule's runners are merged and judged apart from the other rules', and a rule's
+      // groups are judged in slices: on all cores when there are several workers.
+      let parallel = workers.count > 1
       let finish = { (r: Int) in
-        for other in runners.dropFirst() { runners[0][r].absorb(other[r]) }
-        runners[0][r].finish(files: names)
+        for (w, other) in runners.enumerated().dropFirst() {
+          runners[0][r].absorb(other[r], last: w == runners.count - 1)
+        }
+        runners[0][r].finish(files: names, concurrently: parallel)
       }
-      if workers.count > 1 {
+      if parallel {
         DatasetStream.concurrently(rules.count, finish)
       } else {
         for r in rules.indices { finish(r) }

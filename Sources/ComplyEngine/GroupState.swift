@@ -185,19 +185,42 @@ struct GroupState {
       } else {
         (group, isNew) = keys.group(ofGroup: g, in: other.keys)
       }
-      let position = other.firstPositions[g]
-      if isNew {
-        open(group, at: position)
-      } else if position < firstPositions[group] {
-        // The other state saw the group first: its spelling of the key is the one shown.
-        other.decodeKey(g, into: &key)
-        keys.decode(group, into: &stored)
-        let same = zip(stored, key).allSatisfy { $0.description == $1.description }
-        presentations[group] = same ? nil : key
-      }
-      if !isNew || other.lineCounts[g] > 1 { mergeLines(group, isNew: isNew, from: other, g) }
-      mergeAccumulators(group, from: other, g)
+      if isNew { open(group, at: other.firstPositions[g]) }
+      fold(g, of: other, into: group, isNew: isNew, key: &key, stored: &stored)
     }
+  }
+
+  /// Folds in the groups of `other` whose keys this state has, and leaves the others where
+  /// they are: the result tells, for each of `other`'s groups, whether it was folded in. The
+  /// two states then hold disjoint keys and are judged apart, and this table does not grow.
+  mutating func absorbMatching(_ other: GroupState) -> [Bool] {
+    var absorbed = Array(repeating: false, count: other.count)
+    var key: [Value] = []
+    var stored: [Value] = []
+    for g in 0..<other.count {
+      let found: Int?
+      if let spelled = other.presentations[g] { found = keys.find(spelled) } else { found = keys.find(ofGroup: g, in: other.keys).group }
+      guard let group = found else { continue }
+      fold(g, of: other, into: group, isNew: false, key: &key, stored: &stored)
+      absorbed[g] = true
+    }
+    return absorbed
+  }
+
+  /// Folds group `g` of `other` into `group` (just opened with `g`'s first row when `isNew`):
+  /// the earliest first row, lines and extremes win, counts and sums add up.
+  private mutating func fold(
+    _ g: Int, of other: GroupState, into group: Int, isNew: Bool, key: inout [Value], stored: inout [Value]
+  ) {
+    if !isNew, other.firstPositions[g] < firstPositions[group] {
+      // The other state saw the group first: its spelling of the key is the one shown.
+      other.decodeKey(g, into: &key)
+      keys.decode(group, into: &stored)
+      let same = zip(stored, key).allSatisfy { $0.description == $1.description }
+      presentations[group] = same ? nil : key
+    }
+    if !isNew || other.lineCounts[g] > 1 { mergeLines(group, isNew: isNew, from: other, g) }
+    mergeAccumulators(group, from: other, g)
   }
 
   /// Makes room for `total` groups, so that a merge doubles no array on the way.

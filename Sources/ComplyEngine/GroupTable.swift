@@ -77,6 +77,14 @@ struct GroupTable {
   /// added as a new group when unseen. The record's bytes are copied as they are: merging
   /// workers' tables decodes no key.
   mutating func group(ofGroup g: Int, in other: GroupTable) -> (group: Int, isNew: Bool) {
+    let (h, slot, found) = find(ofGroup: g, in: other)
+    if let found { return (found, false) }
+    return (insert(at: slot, hash: h), true)
+  }
+
+  /// The group number of group `g` of `other`, nil when this table lacks its key; the key
+  /// is left in the encoder, with its hash and the empty slot where it belongs.
+  mutating func find(ofGroup g: Int, in other: GroupTable) -> (hash: UInt64, slot: Int, group: Int?) {
     let (page, offset) = Self.split(other.locations[g])
     let end = other.recordEnd(g, page: page)
     other.pages[page].withUnsafeBufferPointer { bytes in
@@ -88,8 +96,7 @@ struct GroupTable {
     }
     let h = encoder.comparable.withUnsafeBytes(hash)
     let (slot, found) = probe(h)
-    if let found { return (found, false) }
-    return (insert(at: slot, hash: h), true)
+    return (h, slot, found)
   }
 
   /// The arena page that holds `group`'s record.

@@ -78,6 +78,8 @@ final class RuleRunner {
   @exclusivity(unchecked) var violations: [Violation] = []
   /// The groups of an aggregate rule until `finish`; nil for a row rule.
   @exclusivity(unchecked) private var groups: GroupState?
+  /// The last worker's groups that this runner's state did not have, judged from there.
+  private var leftover: (state: GroupState, absorbed: [Bool])?
   /// Whether judging a group reads its key (joins on group columns, the condition or a
   /// `compute:` naming a group column); if not, a key is decoded only for a violation.
   private let judgingReadsKey: Bool
@@ -134,7 +136,7 @@ final class RuleRunner {
         frame.joins[j] = joins.rows[slot]
         continue
       }
-      let found = lookUp(j) { ref in
+      let found = lookUp(j, keys: &joinKeys) { ref in
         if case .column(let i) = ref { return row.cells[i] }
         return .null
       }
@@ -147,13 +149,13 @@ final class RuleRunner {
     if let when, !isTrue(when(frame)) { return }
     if isViolation(condition(frame), forbid: forbid) {
       var v = builder.rowViolation(rule, frame: frame, row: row)
-      v.waived = isWaived()
+      v.waived = isWaived(frame)
       violations.append(v)
     }
   }
 
-  /// Whether a live waiver covers the violation in the frame.
-  private func isWaived() -> Bool {
+  /// Whether a live waiver covers the violation in `frame`.
+  private func isWaived(_ frame: EvalFrame) -> Bool {
     waivers.contains { w in w.when.map { isTrue($0.evaluate(frame)) } ?? true }
   }
 
@@ -162,87 +164,159 @@ final class RuleRunner {
     return false
   }
 
-  /// The row join `j` finds for the key `keyPart` gives; the key arrays are reused, so a row
-  /// allocates nothing here.
-  private func lookUp(_ j: Int, _ keyPart: (ValueRef) -> Value) -> ParsedRow? {
+  /// The row join `j` finds for the key `keyPart` gives, built in `keys` (reused, so a row
+  /// allocates nothing here).
+  private func lookUp(_ j: Int, keys: inout [[Value]], _ keyPart: (ValueRef) -> Value) -> ParsedRow? {
     var hasNull = false
     for (p, ref) in joinKeyParts[j].enumerated() {
       let v = keyPart(ref)
       hasNull = hasNull || v.isNull
-      joinKeys[j][p] = v
+      keys[j][p] = v
     }
     if hasNull { return nil }
     let (index, table) = lookups.joins[j]
-    return index[joinKeys[j]].map { table.rows[$0] }
+    return index[keys[j]].map { table.rows[$0] }
   }
 
   // MARK: - Aggregates
 
-  /// Takes over the violations and groups of `other`, the same rule run over other rows.
-  func absorb(_ other: RuleRunner) {
+  /// Takes over the violations and groups of `other`, the same rule run over other rows. The
+  /// groups of the `last` worker are only probed: those this runner has are folded in, the
+  /// others stay in their state and are judged from there, so the table does not grow by them.
+  func absorb(_ other: RuleRunner, last: Bool) {
     violations += other.violations
     other.violations = []
     guard let theirs = other.groups else { return }
     other.groups = nil
-    groups?.merge(theirs)
+    if last, let absorbed = groups?.absorbMatching(theirs) {
+      leftover = (theirs, absorbed)
+    } else {
+      groups?.merge(theirs)
+    }
   }
 
   /// Judges every group, expected groups included; call once after the last row. `files` are
-  /// the dataset's files in reading order.
-  func finish(files: [String]) {
+  /// the dataset's files in reading order; `concurrently` judges slices of the groups on all
+  /// cores (the violations are the same either way).
+  func finish(files: [String], concurrently: Bool = false) {
     guard let plan = rule.aggregate, var groups else { return }
     self.groups = nil
     frame.row = nil
+    var states: [(state: GroupState, absorbed: [Bool]?)] = [(groups, nil)]
+    if let leftover { states.append((leftover.state, leftover.absorbed)) }
+    leftover = nil
     var expected: [[Value]] = []
     if let expect = plan.expect, let table = lookups.expect {
-      expected = expectedGroups(expect, table: table, groups: &groups, groupCount: plan.groupBy.count)
+      expected = expectedGroups(expect, table: table, states: &states, groupCount: plan.groupBy.count)
     }
-    frame.group = Array(repeating: .null, count: plan.groupBy.count)
-    frame.aggregates = Array(repeating: .null, count: plan.calls.count)
-    for group in 0..<groups.count {
-      if judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
-      for c in plan.calls.indices { frame.aggregates[c] = groups.result(c, group: group) }
-      guard isGroupViolation(plan) else { continue }
-      if !judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
-      addGroupViolation(plan, file: files[groups.file(of: group)], lines: groups.lines(of: group))
-    }
-    for key in expected {
-      frame.group = key
-      for (c, call) in plan.calls.enumerated() { frame.aggregates[c] = GroupState.emptyResult(call) }
-      if isGroupViolation(plan) { addGroupViolation(plan, file: nil, lines: []) }
-    }
-  }
-
-  /// Computes the group's `compute:` values and joins (its key and aggregates are in the
-  /// frame) and evaluates the condition.
-  private func isGroupViolation(_ plan: AggregatePlan) -> Bool {
-    frame.computed.removeAll(keepingCapacity: true)
-    for c in plan.computed { frame.computed.append(c.expression.evaluate(frame)) }
-    for j in rule.joins.indices {
-      frame.joins[j] = lookUp(j) { ref in
-        if case .group(let i) = ref { return frame.group[i] }
-        return .null
+    let judged = states
+    // Slices of at least 32k groups, a few per core.
+    var slices: [(state: Int, range: Range<Int>)] = []
+    let size = concurrently ? max(1 << 15, judged.reduce(0) { $0 + $1.state.count } / (4 * Engine.cores)) : Int.max
+    for (i, s) in judged.enumerated() {
+      var start = 0
+      while start < s.state.count {
+        let end = start + min(size, s.state.count - start)
+        slices.append((i, start..<end))
+        start = end
       }
     }
-    return isViolation(rule.condition.evaluate(frame), forbid: rule.rule.isForbid)
+    let found = UnsafeMutablePointer<[Violation]>.allocate(capacity: slices.count + 1)
+    found.initialize(repeating: [], count: slices.count + 1)
+    defer {
+      found.deinitialize(count: slices.count + 1)
+      found.deallocate()
+    }
+    let judgeSlice = { (k: Int) in
+      var judge = GroupJudge(self, plan: plan)
+      let (i, range) = slices[k]
+      let state = judged[i].state
+      for group in range where judged[i].absorbed?[group] != true {
+        judge.judge(group, of: state, files: files)
+      }
+      found[k] = judge.violations
+    }
+    if concurrently && slices.count > 1 {
+      DatasetStream.concurrently(slices.count, judgeSlice)
+    } else {
+      for k in slices.indices { judgeSlice(k) }
+    }
+    var judge = GroupJudge(self, plan: plan)
+    for key in expected { judge.judgeExpected(key) }
+    found[slices.count] = judge.violations
+    for k in 0...slices.count { violations += found[k] }
   }
 
-  private func addGroupViolation(_ plan: AggregatePlan, file: String?, lines: [Int]) {
-    var v = builder.groupViolation(rule, frame: frame, file: file, lines: lines, names: plan.groupNames)
-    v.waived = isWaived()
-    violations.append(v)
+  /// Judges groups with its own frame and join keys, so that slices of one rule's groups can
+  /// be judged on several threads at once.
+  private struct GroupJudge {
+    let runner: RuleRunner
+    let plan: AggregatePlan
+    let frame = EvalFrame()
+    var joinKeys: [[Value]]
+    var violations: [Violation] = []
+
+    init(_ runner: RuleRunner, plan: AggregatePlan) {
+      self.runner = runner
+      self.plan = plan
+      joinKeys = runner.rule.joins.map { Array(repeating: .null, count: $0.left.count) }
+      frame.sets = runner.lookups.sets
+      frame.joins = Array(repeating: nil, count: runner.rule.joins.count)
+      frame.group = Array(repeating: .null, count: plan.groupBy.count)
+      frame.aggregates = Array(repeating: .null, count: plan.calls.count)
+    }
+
+    mutating func judge(_ group: Int, of groups: GroupState, files: [String]) {
+      if runner.judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
+      for c in plan.calls.indices { frame.aggregates[c] = groups.result(c, group: group) }
+      guard isViolation() else { return }
+      if !runner.judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
+      add(file: files[groups.file(of: group)], lines: groups.lines(of: group))
+    }
+
+    /// An expected group that no row produced.
+    mutating func judgeExpected(_ key: [Value]) {
+      frame.group = key
+      for (c, call) in plan.calls.enumerated() { frame.aggregates[c] = GroupState.emptyResult(call) }
+      if isViolation() { add(file: nil, lines: []) }
+    }
+
+    /// Computes the group's `compute:` values and joins (its key and aggregates are in the
+    /// frame) and evaluates the condition.
+    private mutating func isViolation() -> Bool {
+      frame.computed.removeAll(keepingCapacity: true)
+      for c in plan.computed { frame.computed.append(c.expression.evaluate(frame)) }
+      let frame = self.frame
+      for j in runner.rule.joins.indices {
+        frame.joins[j] = runner.lookUp(j, keys: &joinKeys) { ref in
+          if case .group(let i) = ref { return frame.group[i] }
+          return .null
+        }
+      }
+      return ComplyEngine.isViolation(runner.condition(frame), forbid: runner.forbid)
+    }
+
+    private mutating func add(file: String?, lines: [Int]) {
+      var v = runner.builder.groupViolation(
+        runner.rule, frame: frame, file: file, lines: lines, names: plan.groupNames)
+      v.waived = runner.isWaived(frame)
+      violations.append(v)
+    }
   }
 
   /// Keys of expected groups that no row produced: every observed `per` tuple crossed with the
   /// expect dataset's rows that agree with it on shared columns.
   private func expectedGroups(
-    _ expect: ExpectPlan, table: LookupTable, groups: inout GroupState, groupCount: Int
+    _ expect: ExpectPlan, table: LookupTable, states: inout [(state: GroupState, absorbed: [Bool]?)],
+    groupCount: Int
   ) -> [[Value]] {
     var perTuples = Set<[Value]>()
     var key: [Value] = []
-    for group in 0..<groups.count {
-      groups.decodeKey(group, into: &key)
-      perTuples.insert(expect.perPositions.map { key[$0] })
+    for (state, absorbed) in states {
+      for group in 0..<state.count where absorbed?[group] != true {
+        state.decodeKey(group, into: &key)
+        perTuples.insert(expect.perPositions.map { key[$0] })
+      }
     }
     var out: [[Value]] = []
     var seen = Set<[Value]>()
@@ -256,7 +330,11 @@ final class RuleRunner {
         var key = Array(repeating: Value.null, count: groupCount)
         for (p, position) in expect.perPositions.enumerated() { key[position] = tuple[p] }
         for (position, column) in expect.suppliedPositions { key[position] = row.value(at: column) }
-        if groups.find(key) == nil, seen.insert(key).inserted { out.append(key) }
+        let observed = states.indices.contains { i in
+          guard let g = states[i].state.find(key) else { return false }
+          return states[i].absorbed?[g] != true
+        }
+        if !observed, seen.insert(key).inserted { out.append(key) }
       }
     }
     return out

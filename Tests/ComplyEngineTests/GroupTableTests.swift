@@ -152,10 +152,10 @@ struct GroupStateTests {
   }
 
   /// Everything a report can show of a state's groups, by the key as its first row spelled it.
-  func observed(_ s: GroupState, calls: Int) -> [String: String] {
+  func observed(_ s: GroupState, calls: Int, skipping absorbed: [Bool]? = nil) -> [String: String] {
     var out: [String: String] = [:]
     var key: [Value] = []
-    for g in 0..<s.count {
+    for g in 0..<s.count where absorbed?[g] != true {
       s.decodeKey(g, into: &key)
       let results = (0..<calls).map { s.result($0, group: g).description }
       out[key.map(\.description).joined(separator: "|")] = "\(s.file(of: g)) \(s.lines(of: g)) \(results)"
@@ -178,7 +178,11 @@ struct GroupStateTests {
     let spellings = ["5", "5.0", "5.00"]
     for file in 0..<3 {
       for line in 2..<400 {
-        let key = next(4) == 0 ? GroupTableTests.decimal(spellings[next(3)]) : .int(Int64(10 + next(60)))
+        // Every fifth row has a key of its own, so some keys live in one worker only.
+        let key =
+          line % 5 == 3
+          ? .int(Int64(1000 * (file + 1) + line))
+          : next(4) == 0 ? GroupTableTests.decimal(spellings[next(3)]) : .int(Int64(10 + next(60)))
         let amount = next(9) == 0 ? Value.null : GroupTableTests.decimal(["1", "1.0", "2.50", "-3"][next(4)])
         rows.append(([key, amount], file, line))
       }
@@ -195,6 +199,14 @@ struct GroupStateTests {
       ba.merge(workers[0])
       #expect(observed(ab, calls: kinds.count) == observed(one, calls: kinds.count))
       #expect(observed(ba, calls: kinds.count) == observed(one, calls: kinds.count))
+      // Probing instead: the groups left in the second state hold the keys the first lacks.
+      var probed = workers[0]
+      let absorbed = probed.absorbMatching(workers[1])
+      let left = observed(workers[1], calls: kinds.count, skipping: absorbed)
+      #expect(absorbed.contains(true) && absorbed.contains(false))
+      #expect(
+        observed(probed, calls: kinds.count).merging(left) { a, _ in "duplicate \(a)" }
+          == observed(one, calls: kinds.count))
     }
   }
 

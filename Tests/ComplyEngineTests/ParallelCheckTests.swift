@@ -14,6 +14,9 @@ struct ParallelCheckTests {
         files: ["收费/*.csv"]
         key: [学籍号, 日期]
         columns: {学籍号: string, 项目: string, 金额: decimal, 日期: date, 备注: string}
+      items:
+        files: ["items.csv"]
+        columns: {项目: string}
     rules:
       - id: OVER
         dataset: fees
@@ -25,6 +28,13 @@ struct ParallelCheckTests {
         compute: {合计: sum(金额), 最少: min(金额), 最多: max(金额), 项数: count_distinct(项目), 笔数: count()}
         require: 合计 <= 150
         message: "{学籍号} {合计} {最少} {最多} {项数} {笔数}"
+      - id: EVERY-ITEM
+        dataset: fees
+        group_by: [学籍号, 项目]
+        expect: {dataset: items, per: [学籍号]}
+        compute: {笔数: count()}
+        require: 笔数 >= 1
+        message: "{学籍号} {项目} {笔数}"
       - id: SAME-AMOUNT
         dataset: fees
         group_by: [金额]
@@ -51,7 +61,7 @@ struct ParallelCheckTests {
       b += "S\((i * 5) % 11),项目\(i % 3),\(amount),2024-04-\(String(format: "%02d", i % 28 + 1)),\n"
     }
     b += "S2,项目1,10,2024-04-01,a,b\n"
-    return ["收费/a.csv": a, "收费/b.csv": b, "收费/c.csv": "学籍号,项目,金额,日期,备注\nS3,项目9,200,2024-05-01,\"x\ny\"\n"]
+    return ["items.csv": "项目\n项目0\n项目1\n项目2\n项目3\n项目9\n", "收费/a.csv": a, "收费/b.csv": b, "收费/c.csv": "学籍号,项目,金额,日期,备注\nS3,项目9,200,2024-05-01,\"x\ny\"\n"]
   }
 
   /// Everything the reports show of a result.
@@ -84,6 +94,10 @@ struct ParallelCheckTests {
     #expect(one.contains { $0.hasPrefix("data.malformed-row 收费/a.csv:") })
     // The amount 50 is first written 50.0; later rows write 50 and 50.00.
     #expect(one.contains { $0.hasPrefix("SAME-AMOUNT 收费/a.csv:4 50.0 45 ") })
+    // S10 (only in b.csv) paid for 项目0 to 项目2: 项目3 and 项目9 are expected of it.
+    #expect(one.contains { $0.hasPrefix("EVERY-ITEM -:- S10 项目3 0 ") })
+    #expect(one.contains { $0.hasPrefix("EVERY-ITEM -:- S10 项目9 0 ") })
+    #expect(!one.contains { $0.hasPrefix("EVERY-ITEM -:- S10 项目0 ") })
   }
 
   @Test(arguments: [(2, 1), (2, 3), (2, 7), (3, 2), (2, 4096)])
