@@ -194,14 +194,26 @@ struct GroupState {
   /// they are: the result tells, for each of `other`'s groups, whether it was folded in. The
   /// two states then hold disjoint keys and are judged apart, and this table does not grow.
   mutating func absorbMatching(_ other: GroupState) -> [Bool] {
+    // Looking keys up reads this table only, so slices of the other's groups are looked up on
+    // all cores; folding the matches in is then done in order on this thread.
+    let table = keys
+    let matches = UnsafeMutablePointer<Int>.allocate(capacity: max(1, other.count))
+    defer { matches.deallocate() }
+    let slice = 1 << 16
+    DatasetStream.concurrently((other.count + slice - 1) / slice) { k in
+      var scratch = KeyEncoder()
+      for g in k * slice..<min(other.count, (k + 1) * slice) {
+        let found =
+          other.presentations[g].map { table.lookUp($0, scratch: &scratch) }
+          ?? table.lookUp(group: g, in: other.keys, scratch: &scratch)
+        matches[g] = found ?? -1
+      }
+    }
     var absorbed = Array(repeating: false, count: other.count)
     var key: [Value] = []
     var stored: [Value] = []
-    for g in 0..<other.count {
-      let found: Int?
-      if let spelled = other.presentations[g] { found = keys.find(spelled) } else { found = keys.find(ofGroup: g, in: other.keys).group }
-      guard let group = found else { continue }
-      fold(g, of: other, into: group, isNew: false, key: &key, stored: &stored)
+    for g in 0..<other.count where matches[g] >= 0 {
+      fold(g, of: other, into: matches[g], isNew: false, key: &key, stored: &stored)
       absorbed[g] = true
     }
     return absorbed

@@ -68,7 +68,7 @@ struct GroupTable {
     encoder.reset()
     for (part, position) in positions.enumerated() { encoder.append(values[position], part: part) }
     let h = encoder.comparable.withUnsafeBytes(hash)
-    let (slot, found) = probe(h)
+    let (slot, found) = probe(h, encoder.comparable)
     if let found { return (found, false) }
     return (insert(at: slot, hash: h), true)
   }
@@ -85,18 +85,37 @@ struct GroupTable {
   /// The group number of group `g` of `other`, nil when this table lacks its key; the key
   /// is left in the encoder, with its hash and the empty slot where it belongs.
   mutating func find(ofGroup g: Int, in other: GroupTable) -> (hash: UInt64, slot: Int, group: Int?) {
-    let (page, offset) = Self.split(other.locations[g])
-    let end = other.recordEnd(g, page: page)
-    other.pages[page].withUnsafeBufferPointer { bytes in
+    other.load(g, into: &encoder)
+    let h = encoder.comparable.withUnsafeBytes(hash)
+    let (slot, found) = probe(h, encoder.comparable)
+    return (h, slot, found)
+  }
+
+  /// The group number of group `g` of `other`, nil when this table lacks its key. Reads
+  /// nothing but `scratch` is written, so several threads may look up at once.
+  func lookUp(group g: Int, in other: GroupTable, scratch: inout KeyEncoder) -> Int? {
+    other.load(g, into: &scratch)
+    return probe(scratch.comparable.withUnsafeBytes(hash), scratch.comparable).group
+  }
+
+  /// The group number of `key`, nil when no row had it; like `lookUp(group:in:scratch:)`.
+  func lookUp(_ key: [Value], scratch: inout KeyEncoder) -> Int? {
+    scratch.reset()
+    for (part, value) in key.enumerated() { scratch.append(value, part: part) }
+    return probe(scratch.comparable.withUnsafeBytes(hash), scratch.comparable).group
+  }
+
+  /// Copies group `g`'s record, as it is, into `encoder`.
+  private func load(_ g: Int, into encoder: inout KeyEncoder) {
+    let (page, offset) = Self.split(locations[g])
+    let end = recordEnd(g, page: page)
+    pages[page].withUnsafeBufferPointer { bytes in
       var reader = KeyReader(bytes: UnsafeBufferPointer(rebasing: bytes[..<end]), position: offset)
       for _ in 0..<arity { reader.skipValue() }
       encoder.load(
         comparable: UnsafeBufferPointer(rebasing: bytes[offset..<reader.position]),
         trailer: UnsafeBufferPointer(rebasing: bytes[reader.position..<end]))
     }
-    let h = encoder.comparable.withUnsafeBytes(hash)
-    let (slot, found) = probe(h)
-    return (h, slot, found)
   }
 
   /// The arena page that holds `group`'s record.
@@ -113,7 +132,7 @@ struct GroupTable {
   mutating func find(_ key: [Value]) -> Int? {
     encoder.reset()
     for (part, value) in key.enumerated() { encoder.append(value, part: part) }
-    return probe(encoder.comparable.withUnsafeBytes(hash)).group
+    return probe(encoder.comparable.withUnsafeBytes(hash), encoder.comparable).group
   }
 
   /// Replaces `key`'s contents with the key of `group`, reusing its storage.
@@ -154,7 +173,7 @@ struct GroupTable {
   }
 
   /// The group of the encoder's key, or the empty slot where it belongs.
-  private func probe(_ h: UInt64) -> (slot: Int, group: Int?) {
+  private func probe(_ h: UInt64, _ key: [UInt8]) -> (slot: Int, group: Int?) {
     let tag = h >> 32
     let mask = slots.count - 1
     var i = Int(UInt32(truncatingIfNeeded: h)) & mask
@@ -162,7 +181,7 @@ struct GroupTable {
       let slot = slots[i]
       if slot >> 32 == tag {
         let group = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-        if storedKeyEqualsEncoder(group) { return (i, group) }
+        if storedKey(group, equals: key) { return (i, group) }
       }
       i = (i + 1) & mask
     }
@@ -181,14 +200,14 @@ struct GroupTable {
     return group
   }
 
-  /// Whether `group`'s record starts with the encoder's comparable bytes. Enough for equality
+  /// Whether `group`'s record starts with the comparable bytes `key`. Enough for equality
   /// without knowing where the stored comparable bytes end: the encoding of `arity` parts is
   /// self-delimiting, so a record whose first bytes are a complete encoding of `arity` parts
   /// has exactly those as its comparable bytes (bytes read past the record belong to the page).
-  private func storedKeyEqualsEncoder(_ group: Int) -> Bool {
+  private func storedKey(_ group: Int, equals key: [UInt8]) -> Bool {
     let (page, offset) = Self.split(locations[group])
     return pages[page].withUnsafeBytes { stored in
-      encoder.comparable.withUnsafeBytes { wanted in
+      key.withUnsafeBytes { wanted in
         guard stored.count - offset >= wanted.count else { return false }
         guard let a = stored.baseAddress, let b = wanted.baseAddress else { return wanted.isEmpty }
         return memcmp(a + offset, b, wanted.count) == 0
