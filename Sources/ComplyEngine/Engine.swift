@@ -121,19 +121,22 @@ public enum Engine {
     // Digests for the provenance are computed on the other core while the files stream.
     let digests = DigestPool()
     var readFiles: [(dataset: String, path: String, file: String, rows: Int)] = []
+    // Datasets only tested with `x in dataset.column` keep those columns' value sets, not rows.
+    let rowsNeeded = Set(runnable.flatMap { r in r.joins.map(\.dataset) + (r.aggregate?.expect.map { [$0.dataset] } ?? []) })
     for name in Set(runnable.flatMap(\.lookupDatasets)).sorted() {
       guard let spec = pack.pack.datasets[name], let inputs = files[name] else { continue }
-      let (rows, found) = try readRows(inputs, spec: spec, progress: &progress)
-      store.tables[name] = LookupTable(dataset: spec, rows: rows)
+      let setColumns = rowsNeeded.contains(name) ? nil : Set(runnable.flatMap { r in
+        r.sets.filter { $0.dataset == name }.compactMap { spec.columnIndex($0.column) }
+      })
+      let read = try readRows(inputs, spec: spec, onlyColumns: setColumns, progress: &progress)
+      store.tables[name] = read.table
       guard !streamed.contains(name) else { continue }
-      findings += found
-      var perFile = Array(repeating: 0, count: inputs.count)
-      for row in rows { perFile[row.fileIndex] += 1 }
+      findings += read.findings
       for (i, input) in inputs.enumerated() {
         digests.start(input.path)
-        readFiles.append((name, input.display, input.path, perFile[i]))
+        readFiles.append((name, input.display, input.path, read.rows[i]))
       }
-      summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: rows.count)
+      summaries[name] = DatasetSummary(files: inputs.map(\.display), rows: read.rows.reduce(0, +))
     }
 
     // One streaming pass per dataset, every rule of it fed each row. Large datasets are spread
@@ -298,14 +301,23 @@ public enum Engine {
   /// Every well-formed row of a dataset's files, kept (for lookup tables), with its data
   /// findings.
   static func readRows(
-    _ inputs: [InputFile], spec: DatasetSpec, progress: inout ProgressCounter
-  ) throws(ComplyError) -> (rows: [ParsedRow], findings: [Finding]) {
+    _ inputs: [InputFile], spec: DatasetSpec, onlyColumns: Set<Int>? = nil, progress: inout ProgressCounter
+  ) throws(ComplyError) -> (table: LookupTable, findings: [Finding], rows: [Int]) {
     var rows: [ParsedRow] = []
+    var columns: [Int: [Value]] = [:]
     let worker = DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
-      rows.append(ParsedRow(values: row.values, file: row.file, fileIndex: row.fileIndex, line: row.line))
+      if let onlyColumns {
+        for c in onlyColumns where !row.cells[c].isNull { columns[c, default: []].append(row.cells[c]) }
+      } else {
+        rows.append(ParsedRow(values: row.values, file: row.file, fileIndex: row.fileIndex, line: row.line))
+      }
     }
     try DatasetStream.run(inputs, spec: spec, workers: [worker], progress: &progress)
-    return (rows, FindingCollector.merged([worker.findings], dataset: spec))
+    let table =
+      onlyColumns == nil
+      ? LookupTable(dataset: spec, rows: rows)
+      : LookupTable(dataset: spec, sets: columns.mapValues { ValueSet($0) })
+    return (table, FindingCollector.merged([worker.findings], dataset: spec), worker.rows)
   }
 }
 

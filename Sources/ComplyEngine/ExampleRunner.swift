@@ -109,13 +109,12 @@ public enum ExampleRunner {
   /// A pack-shipped table (`path:`), read once; data datasets are empty in examples.
   static func packTable(_ spec: DatasetSpec, cache: inout [String: LookupTable]) throws(ComplyError) -> LookupTable {
     if let t = cache[spec.name] { return t }
-    var rows: [ParsedRow] = []
+    var table = LookupTable(dataset: spec, rows: [])
     if case .packFile = spec.source {
       var progress = ProgressCounter(total: 0, report: nil)
       let inputs = Engine.inputFiles(spec, root: "", listing: [], forced: nil)
-      rows = try Engine.readRows(inputs, spec: spec, progress: &progress).rows
+      table = try Engine.readRows(inputs, spec: spec, progress: &progress).table
     }
-    let table = LookupTable(dataset: spec, rows: rows)
     cache[spec.name] = table
     return table
   }

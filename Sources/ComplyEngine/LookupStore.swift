@@ -18,6 +18,13 @@ final class LookupTable {
     self.rows = rows
   }
 
+  /// A table read only for `x in dataset.column`: the value sets of those columns, no rows.
+  init(dataset: DatasetSpec, sets: [Int: ValueSet]) {
+    self.dataset = dataset
+    rows = []
+    self.sets = sets
+  }
+
   /// A unique index on `columns`; a duplicate key is an error naming both lines. Rows with a
   /// null key part are left out (they can never match).
   func index(on columns: [Int]) throws(ComplyError) -> JoinIndex {
@@ -35,7 +42,7 @@ final class LookupTable {
     return index
   }
 
-  /// The non-null values of a column.
+  /// The non-null values of a column (empty for a column a sets-only table was not read for).
   func valueSet(_ column: Int) -> ValueSet {
     if let s = sets[column] { return s }
     let s = ValueSet(rows.lazy.map { $0.value(at: column) }.filter { !$0.isNull })
