@@ -159,8 +159,11 @@ public enum Engine {
             waivers: options.waivers.byRule[rule.rule.id] ?? [], joins: joins)
         }
         runners.append(mine)
+        // Unmanaged: the worker's array keeps the runners alive, so calling one need not
+        // retain and release it (that was 5 % of a run, once per rule and row).
+        let each = mine.map { Unmanaged.passUnretained($0) }
         return DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
-          for runner in mine { runner.consume(row) }
+          for runner in each { runner._withUnsafeGuaranteedRef { $0.consume(row) } }
         }
       }
       for input in inputs { digests.start(input.path) }

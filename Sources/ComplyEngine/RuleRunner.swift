@@ -199,7 +199,7 @@ final class RuleRunner {
   /// the dataset's files in reading order; `concurrently` judges slices of the groups on all
   /// cores (the violations are the same either way).
   func finish(files: [String], concurrently: Bool = false) {
-    guard let plan = rule.aggregate, var groups else { return }
+    guard let plan = rule.aggregate, let groups else { return }
     self.groups = nil
     frame.row = nil
     var states: [(state: GroupState, absorbed: [Bool]?)] = [(groups, nil)]
@@ -230,8 +230,8 @@ final class RuleRunner {
     let judgeSlice = { (k: Int) in
       var judge = GroupJudge(self, plan: plan)
       let (i, range) = slices[k]
-      let state = judged[i].state
-      for group in range where judged[i].absorbed?[group] != true {
+      let (state, absorbed) = judged[i]
+      for group in range where absorbed?[group] != true {
         judge.judge(group, of: state, files: files)
       }
       found[k] = judge.violations
