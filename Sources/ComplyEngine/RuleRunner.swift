@@ -122,7 +122,8 @@ final class RuleRunner {
   }
 
   func consume(_ row: ParsedRow) {
-    frame.row = row
+    // A worker passes the same row object every time (refilled): set once, not retained anew.
+    if frame.row !== row { frame.row = row }
     if groups != nil {
       if let when, !isTrue(when(frame)) { return }
       groups!.add(row, frame: frame)
