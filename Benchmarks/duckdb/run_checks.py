@@ -49,7 +49,7 @@ def main():
     con.execute(f"SET VARIABLE pack_dir = {sql_text(PACK)}")
     con.execute(f"SET VARIABLE today = {sql_text(a.today)}")
     with open(os.path.join(HERE, "checks.sql"), encoding="utf-8") as f:
-        con.execute(f.read())
+        con.execute(f.read().replace("{threads}", str(a.threads)))
     if a.invalid_cells:
         with open(os.path.join(HERE, "invalid_cells.sql"), encoding="utf-8") as f:
             con.execute(f.read())
