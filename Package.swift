@@ -42,6 +42,7 @@ let package = Package(
     .testTarget(
       name: "ComplyEngineTests",
       dependencies: ["ComplyEngine", "ComplyRules", "ComplyReport"]),
+    .testTarget(name: "ComplyReportTests", dependencies: ["ComplyReport"]),
     .testTarget(name: "ShippedRulesTests", dependencies: ["ComplyEngine", "ComplyRules", "ComplyReport"]),
     .testTarget(
       name: "ComplyCLITests", dependencies: ["comply"], exclude: ["Fixtures", "Snapshots"]),

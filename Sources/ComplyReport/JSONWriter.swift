@@ -3,6 +3,15 @@
 // keys must come out in the documented order, and Foundation's JSONSerialization orders
 // dictionary keys arbitrarily (or sorted), never as written.
 
+import Dispatch
+
+/// Writes one slice of a large array; handed to other threads by a caller that gives each
+/// slice its own buffer.
+private final class SliceWriter: @unchecked Sendable {
+  let write: (Int) -> Void
+  init(_ write: @escaping (Int) -> Void) { self.write = write }
+}
+
 /// A JSON value whose objects keep their keys in insertion order.
 public indirect enum JSONValue {
   case null
@@ -40,10 +49,10 @@ public indirect enum JSONValue {
         out.append(UInt8(ascii: "]"))
       } else {
         out.append(contentsOf: "[\n".utf8)
-        for (k, item) in items.enumerated() {
-          if k > 0 { out.append(contentsOf: ",\n".utf8) }
-          Self.pad(indent + 1, &out)
-          item.write(to: &out, indent: indent + 1)
+        if items.count >= Self.parallelItems {
+          Self.writeInParallel(items, to: &out, indent: indent + 1)
+        } else {
+          Self.write(items[...], to: &out, indent: indent + 1)
         }
         out.append(UInt8(ascii: "\n"))
         Self.pad(indent, &out)
@@ -65,6 +74,41 @@ public indirect enum JSONValue {
       out.append(UInt8(ascii: "\n"))
       Self.pad(indent, &out)
       out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// Arrays this long (the violations of a large run) are written in slices on all cores.
+  static let parallelItems = 8192
+
+  /// Writes the items of an array, separated by commas, each on its own line.
+  private static func write(_ items: ArraySlice<JSONValue>, to out: inout [UInt8], indent: Int) {
+    for (k, item) in zip(items.indices, items) {
+      if k > items.startIndex { out.append(contentsOf: ",\n".utf8) }
+      pad(indent, &out)
+      item.write(to: &out, indent: indent)
+    }
+  }
+
+  /// Writes slices of `items` into separate buffers at once and joins them: the same bytes as
+  /// `write`, in a fraction of the time for a report with a hundred thousand violations.
+  private static func writeInParallel(_ items: [JSONValue], to out: inout [UInt8], indent: Int) {
+    let size = parallelItems / 2
+    let count = (items.count + size - 1) / size
+    let parts = UnsafeMutablePointer<[UInt8]>.allocate(capacity: count)
+    parts.initialize(repeating: [], count: count)
+    defer {
+      parts.deinitialize(count: count)
+      parts.deallocate()
+    }
+    let writer = SliceWriter { k in
+      var buffer: [UInt8] = []
+      write(items[k * size..<min(items.count, (k + 1) * size)], to: &buffer, indent: indent)
+      parts[k] = buffer
+    }
+    DispatchQueue.concurrentPerform(iterations: count) { writer.write($0) }
+    for k in 0..<count {
+      if k > 0 { out.append(contentsOf: ",\n".utf8) }
+      out.append(contentsOf: parts[k])
     }
   }
 
