@@ -178,26 +178,23 @@ struct RowDecoder {
         file: file, fileIndex: row.fileIndex, line: record.line, fields: record.count, expected: headerCount)
       return false
     }
-    // One uniqueness and exclusivity check per row instead of one per cell.
-    do {
-      precondition(row.count == cells.count, "row made for another dataset")
-      let values = row.cells
-      for (i, cell) in cells.enumerated() {
-        guard let f = cell.field else {
-          values[i] = .null
-          continue
-        }
-        let parsed = record.withField(f) {
-          ValueParser.parse(bytes: $0, as: cell.type, grades: cell.grades)
-        }
-        if let parsed {
-          values[i] = parsed
-        } else {
-          values[i] = .null
-          findings.invalidValue(
-            file: file, fileIndex: row.fileIndex, line: record.line, columnIndex: i,
-            column: dataset.columns[i], text: { record.string(f) })
-        }
+    precondition(row.count == cells.count, "row made for another dataset")
+    let values = row.cells
+    for (i, cell) in cells.enumerated() {
+      guard let f = cell.field else {
+        values[i] = .null
+        continue
+      }
+      let parsed = record.withField(f) {
+        ValueParser.parse(bytes: $0, as: cell.type, grades: cell.grades)
+      }
+      if let parsed {
+        values[i] = parsed
+      } else {
+        values[i] = .null
+        findings.invalidValue(
+          file: file, fileIndex: row.fileIndex, line: record.line, columnIndex: i,
+          column: dataset.columns[i], text: { record.string(f) })
       }
     }
     return true
