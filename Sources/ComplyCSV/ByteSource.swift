@@ -24,8 +24,15 @@ final class ByteSource {
   /// Raw bytes handed out (or skipped) so far.
   private(set) var delivered = 0
 
+  /// Sees every byte read from the origin, once and in order (the engine hashes the file
+  /// for the report's provenance as it streams).
+  private let observe: ((UnsafeBufferPointer<UInt8>) -> Void)?
+
   /// Opens `path`; failure is "cannot read 'displayPath': <strerror>".
-  init(path: String, displayPath: String) throws(ComplyError) {
+  init(
+    path: String, displayPath: String, observe: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
+  ) throws(ComplyError) {
+    self.observe = observe
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw Self.readError(displayPath) }
     _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
@@ -34,6 +41,7 @@ final class ByteSource {
   }
 
   init(bytes: [UInt8], displayPath: String) {
+    observe = nil
     origin = .memory(bytes)
     self.displayPath = displayPath
   }
@@ -101,6 +109,7 @@ final class ByteSource {
       memoryOffset += n
     }
     if n == 0 { originExhausted = true }
+    observe?(UnsafeBufferPointer(start: buffer, count: n))
     return n
   }
 

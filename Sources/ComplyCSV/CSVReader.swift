@@ -105,10 +105,12 @@ public final class CSVReader {
   private let parser: UnsafeMutablePointer<ParserState>
 
   /// Opens and reads the header of the file at `path`, named `displayPath` in diagnostics.
+  /// `observe` sees every byte of the file once, in order, as the reader reads it.
   public convenience init(
-    path: String, displayPath: String, options: CSVOptions = .init()
+    path: String, displayPath: String, options: CSVOptions = .init(),
+    observe: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
   ) throws(ComplyError) {
-    let source = try ByteSource(path: path, displayPath: displayPath)
+    let source = try ByteSource(path: path, displayPath: displayPath, observe: observe)
     try self.init(source: source, displayPath: displayPath, options: options)
   }
 

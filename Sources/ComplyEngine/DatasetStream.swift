@@ -51,20 +51,20 @@ enum DatasetStream {
   /// enough that both workers start at once and the batches in flight stay a few MB.
   static let batchRows = 4096
 
-  /// Reads `inputs` (one dataset's files, in order) and gives every batch to one of `workers`.
-  /// Throws what the reader throws (unreadable file, missing column, open quote), after the
-  /// workers have stopped.
+  /// Reads `inputs` (one dataset's files, in order) and gives every batch to one of `workers`;
+  /// returns each file's SHA-256 (hex), computed from the bytes as they were read. Throws
+  /// what the reader throws (unreadable file, missing column, open quote), after the workers
+  /// have stopped.
   static func run(
     _ inputs: [Engine.InputFile], spec: DatasetSpec, workers: [DatasetWorker],
     progress: inout ProgressCounter, batchRows: Int = batchRows
-  ) throws(ComplyError) {
+  ) throws(ComplyError) -> [String] {
     precondition(!workers.isEmpty, "a dataset needs a worker")
     guard workers.count > 1 else {
-      try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: { RecordBatch() }) {
+      return try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: { RecordBatch() }) {
         workers[0].process($0)
         return $0.records
       }
-      return
     }
     let queue = BatchQueue(batches: 2 * workers.count + 1)
     let finished = DispatchGroup()
@@ -84,7 +84,7 @@ enum DatasetStream {
       queue.close()
       finished.wait()
     }
-    try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: queue.emptyBatch) {
+    return try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: queue.emptyBatch) {
       queue.put($0)
       return nil
     }
@@ -104,10 +104,14 @@ enum DatasetStream {
   private static func read(
     _ inputs: [Engine.InputFile], spec: DatasetSpec, progress: inout ProgressCounter, batchRows: Int,
     recycled: () -> RecordBatch, hand: (FileBatch) -> RecordBatch?
-  ) throws(ComplyError) {
+  ) throws(ComplyError) -> [String] {
     var records = recycled()
+    var digests: [String] = []
     for (fileIndex, input) in inputs.enumerated() {
-      let reader = try CSVReader(path: input.path, displayPath: input.display, options: input.options)
+      // The provenance's digest, from the bytes the reader reads anyway: no second pass.
+      let hasher = FileHasher()
+      let reader = try CSVReader(
+        path: input.path, displayPath: input.display, options: input.options, observe: hasher.update)
       let decoder = try RowDecoder(
         dataset: spec, header: reader.header, headerLine: reader.headerLine, file: input.display)
       var lastBytes = 0
@@ -130,7 +134,9 @@ enum DatasetStream {
       }
       flush()
       progress.advance(reader.bytesRead - lastBytes, rows: rows)
+      digests.append(hasher.hex())
     }
+    return digests
   }
 }
 
