@@ -321,7 +321,8 @@ final class RuleRunner {
     }
     var out: [[Value]] = []
     var seen = Set<[Value]>()
-    for tuple in perTuples.sorted(by: { $0.description < $1.description }) {
+    // Sorted by their text, computed once per tuple rather than in every comparison.
+    for (_, tuple) in perTuples.map({ ($0.description, $0) }).sorted(by: { $0.0 < $1.0 }) {
       for row in table.rows {
         let agrees = expect.agreePositions.allSatisfy { position, column in
           guard let p = expect.perPositions.firstIndex(of: position) else { return false }
