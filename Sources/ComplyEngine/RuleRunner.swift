@@ -256,10 +256,24 @@ final class RuleRunner {
     let frame = EvalFrame()
     var joinKeys: [[Value]]
     var violations: [Violation] = []
+    /// What judging each group needs, taken out of the rule once (reading them through the
+    /// runner and rule retained their arrays and closures for every group).
+    private let computed: [(EvalFrame) -> Value]
+    private let joinCount: Int
+    private let callCount: Int
+    private let readsKey: Bool
+    private let condition: (EvalFrame) -> Value
+    private let forbid: Bool
 
     init(_ runner: RuleRunner, plan: AggregatePlan) {
       self.runner = runner
       self.plan = plan
+      computed = plan.computed.map(\.expression.evaluate)
+      joinCount = runner.rule.joins.count
+      callCount = plan.calls.count
+      readsKey = runner.judgingReadsKey
+      condition = runner.condition
+      forbid = runner.forbid
       joinKeys = runner.rule.joins.map { Array(repeating: .null, count: $0.left.count) }
       frame.sets = runner.lookups.sets
       frame.joins = Array(repeating: nil, count: runner.rule.joins.count)
@@ -268,10 +282,10 @@ final class RuleRunner {
     }
 
     mutating func judge(_ group: Int, of groups: GroupState, files: [String]) {
-      if runner.judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
-      for c in plan.calls.indices { frame.aggregates[c] = groups.result(c, group: group) }
+      if readsKey { groups.decodeKey(group, into: &frame.group) }
+      for c in 0..<callCount { frame.aggregates[c] = groups.result(c, group: group) }
       guard isViolation() else { return }
-      if !runner.judgingReadsKey { groups.decodeKey(group, into: &frame.group) }
+      if !readsKey { groups.decodeKey(group, into: &frame.group) }
       add(file: files[groups.file(of: group)], lines: groups.lines(of: group))
     }
 
@@ -286,15 +300,15 @@ final class RuleRunner {
     /// frame) and evaluates the condition.
     private mutating func isViolation() -> Bool {
       frame.computed.removeAll(keepingCapacity: true)
-      for c in plan.computed { frame.computed.append(c.expression.evaluate(frame)) }
+      for c in computed { frame.computed.append(c(frame)) }
       let frame = self.frame
-      for j in runner.rule.joins.indices {
+      for j in 0..<joinCount {
         frame.joins[j] = runner.lookUp(j, keys: &joinKeys) { ref in
           if case .group(let i) = ref { return frame.group[i] }
           return .null
         }
       }
-      return ComplyEngine.isViolation(runner.condition(frame), forbid: runner.forbid)
+      return ComplyEngine.isViolation(condition(frame), forbid: forbid)
     }
 
     private mutating func add(file: String?, lines: [Int]) {
