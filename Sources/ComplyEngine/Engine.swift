@@ -68,7 +68,7 @@ public struct CheckOptions: Sendable {
 public enum Engine {
   /// Datasets smaller than this are checked on one thread: starting workers would cost more
   /// than it saves.
-  public static let parallelThreshold = 4 << 20
+  public static let parallelThreshold = 1 << 20
   /// Worker threads for a large dataset: one per core, at most 8.
   static let cores = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
@@ -302,22 +302,42 @@ public enum Engine {
   static func readRows(
     _ inputs: [InputFile], spec: DatasetSpec, onlyColumns: Set<Int>? = nil, progress: inout ProgressCounter
   ) throws(ComplyError) -> (table: LookupTable, findings: [Finding], rows: [Int], digests: [String]) {
-    var rows: [ParsedRow] = []
-    var columns: [Int: [Value]] = [:]
-    let worker = DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
-      if let onlyColumns {
-        for c in onlyColumns where !row.cells[c].isNull { columns[c, default: []].append(row.cells[c]) }
-      } else {
+    guard let onlyColumns else {
+      // Rows are kept in reading order (joins name the first of two equal keys): one worker.
+      var rows: [ParsedRow] = []
+      let worker = DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
         rows.append(ParsedRow(values: row.values, file: row.file, fileIndex: row.fileIndex, line: row.line))
       }
+      let digests = try DatasetStream.run(inputs, spec: spec, workers: [worker], progress: &progress)
+      return (
+        LookupTable(dataset: spec, rows: rows), FindingCollector.merged([worker.findings], dataset: spec),
+        worker.rows, digests
+      )
     }
-    let digests = try DatasetStream.run(inputs, spec: spec, workers: [worker], progress: &progress)
-    let table =
-      onlyColumns == nil
-      ? LookupTable(dataset: spec, rows: rows)
-      : LookupTable(dataset: spec, sets: columns.mapValues { ValueSet($0) })
-    return (table, FindingCollector.merged([worker.findings], dataset: spec), worker.rows, digests)
+    // A set does not care about order: a large dataset's values are gathered on every core.
+    let bytes = inputs.reduce(0) { $0 + $1.size }
+    let workerCount = bytes >= parallelThreshold ? cores : 1
+    let gathered = (0..<workerCount).map { _ in ColumnValues() }
+    let workers = gathered.map { mine in
+      DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
+        for c in onlyColumns where !row.cells[c].isNull { mine.values[c, default: []].append(row.cells[c]) }
+      }
+    }
+    let digests = try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress)
+    var columns: [Int: [Value]] = [:]
+    for part in gathered { columns.merge(part.values) { $0 + $1 } }
+    var rows = Array(repeating: 0, count: inputs.count)
+    for worker in workers { for (i, n) in worker.rows.enumerated() { rows[i] += n } }
+    return (
+      LookupTable(dataset: spec, sets: columns.mapValues { ValueSet($0) }),
+      FindingCollector.merged(workers.map(\.findings), dataset: spec), rows, digests
+    )
   }
+}
+
+/// One worker's non-null values of the columns a lookup keeps as sets.
+private final class ColumnValues {
+  var values: [Int: [Value]] = [:]
 }
 
 /// Forwards bytes-read progress to the caller's callback.
