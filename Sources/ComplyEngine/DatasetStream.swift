@@ -5,7 +5,8 @@
 // while the reader goes on. Batches end at the reader's record boundaries, never inside a
 // quoted field, and carry each record's exact line; a batch holds rows of one file. With one
 // worker everything runs on the calling thread, in order. Memory is bounded by the batches in
-// flight (twice the workers, plus one being filled), whatever the file sizes.
+// flight (twice the workers, plus one being filled), whatever the file sizes. The reader also
+// hashes each file's bytes for the report's provenance.
 
 import ComplyCSV
 import ComplyCore

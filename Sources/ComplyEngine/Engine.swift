@@ -1,8 +1,9 @@
 // Engine: runs a compiled pack over a data folder. The plan: select the rules; find each
 // dataset's files; load the datasets that rules look into (joins, `in dataset.column`,
 // expected groups) once into hashed tables; then stream every dataset that has rules exactly
-// once, feeding each row to all of its rules, row and aggregate alike; finally judge the
-// groups and order the violations by rule, file and line.
+// once (DatasetStream: on every core for a large one), feeding each row to all of its rules,
+// row and aggregate alike; merge the workers' results; finally judge the groups and order the
+// violations by rule, file and line.
 
 public import ComplyCore
 import ComplyCSV
@@ -68,7 +69,7 @@ public struct CheckOptions: Sendable {
 public enum Engine {
   /// Datasets smaller than this are checked on one thread: starting workers would cost more
   /// than it saves.
-  public static let parallelThreshold = 1 << 20
+  static let parallelThreshold = 1 << 20
   /// Worker threads for a large dataset: one per core, at most 8.
   static let cores = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
 

@@ -2,7 +2,8 @@
 // row as it streams by; an aggregate rule folds rows into per-group accumulators (GroupState)
 // and judges the groups (with the expected groups added) when the dataset ends. Memory grows
 // with groups only. A dataset read by several workers has one runner per rule and worker;
-// `absorb` merges them before `finish`. ViolationBuilder turns both kinds of outcome into `Violation`s.
+// `absorb` merges them before `finish`, which judges slices of the groups on several threads
+// when asked. ViolationBuilder turns both kinds of outcome into `Violation`s.
 
 import ComplyCore
 import ComplyExpr
