@@ -91,14 +91,6 @@ enum DatasetStream {
     }
   }
 
-  /// Calls `body` for `0 ..< count` on all cores; the calls must touch disjoint state.
-  static func concurrently(_ count: Int, _ body: (Int) -> Void) {
-    withoutActuallyEscaping(body) { body in
-      let shared = SharedClosure(body)
-      DispatchQueue.concurrentPerform(iterations: count) { shared.call($0) }
-    }
-  }
-
   /// Parses the files into batches and passes each to `hand`, which returns the batch's
   /// records to refill when it is done with them, or nil when it keeps them (then `recycled`
   /// supplies the next empty batch).
@@ -198,10 +190,4 @@ final class BatchQueue: @unchecked Sendable {
     condition.broadcast()
     condition.unlock()
   }
-}
-
-/// A closure handed to other threads by a caller that keeps their work apart.
-private final class SharedClosure: @unchecked Sendable {
-  let call: (Int) -> Void
-  init(_ call: @escaping (Int) -> Void) { self.call = call }
 }

@@ -179,7 +179,7 @@ public enum Engine {
         runners[0][r].finish(files: names, concurrently: parallel)
       }
       if parallel {
-        DatasetStream.concurrently(rules.count, finish)
+        Concurrently.forEach(rules.count, finish)
       } else {
         for r in rules.indices { finish(r) }
       }

@@ -200,7 +200,7 @@ struct GroupState {
     let matches = UnsafeMutablePointer<Int>.allocate(capacity: max(1, other.count))
     defer { matches.deallocate() }
     let slice = 1 << 16
-    DatasetStream.concurrently((other.count + slice - 1) / slice) { k in
+    Concurrently.forEach((other.count + slice - 1) / slice) { k in
       var scratch = KeyEncoder()
       for g in k * slice..<min(other.count, (k + 1) * slice) {
         let found =

@@ -239,7 +239,7 @@ final class RuleRunner {
       found[k] = judge.violations
     }
     if concurrently && slices.count > 1 {
-      DatasetStream.concurrently(slices.count, judgeSlice)
+      Concurrently.forEach(slices.count, judgeSlice)
     } else {
       for k in slices.indices { judgeSlice(k) }
     }

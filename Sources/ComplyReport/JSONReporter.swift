@@ -34,7 +34,7 @@ public enum JSONReporter: Reporter {
     return .object([
       ("tool", .object([("name", .string("comply")), ("version", .string(context.toolVersion))])),
       ("summary", summary),
-      ("violations", .array(result.violations.map(violation))),
+      ("violations", .array(Concurrently.map(result.violations, violation))),
       ("resolved", .array(result.resolved.map(violation))),
       ("findings", .array(result.findings.map(finding))),
     ])

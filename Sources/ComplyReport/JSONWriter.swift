@@ -3,14 +3,7 @@
 // keys must come out in the documented order, and Foundation's JSONSerialization orders
 // dictionary keys arbitrarily (or sorted), never as written.
 
-import Dispatch
-
-/// Writes one slice of a large array; handed to other threads by a caller that gives each
-/// slice its own buffer.
-private final class SliceWriter: @unchecked Sendable {
-  let write: (Int) -> Void
-  init(_ write: @escaping (Int) -> Void) { self.write = write }
-}
+import ComplyCore
 
 /// A JSON value whose objects keep their keys in insertion order.
 public indirect enum JSONValue {
@@ -100,12 +93,11 @@ public indirect enum JSONValue {
       parts.deinitialize(count: count)
       parts.deallocate()
     }
-    let writer = SliceWriter { k in
+    Concurrently.forEach(count) { k in
       var buffer: [UInt8] = []
       write(items[k * size..<min(items.count, (k + 1) * size)], to: &buffer, indent: indent)
       parts[k] = buffer
     }
-    DispatchQueue.concurrentPerform(iterations: count) { writer.write($0) }
     for k in 0..<count {
       if k > 0 { out.append(contentsOf: ",\n".utf8) }
       out.append(contentsOf: parts[k])
