@@ -87,12 +87,15 @@ extension ComplyCommand {
         let text = target.format.reporter.render(result, context: ReportContext(language: language))
         try AtomicFileWriter.write(text, to: target.path)
       }
-      let colour = output == nil && format == .text && Terminal.wantsColour(1)
-      let text = format.reporter.render(result, context: ReportContext(colour: colour, language: language))
-      if let output {
-        try AtomicFileWriter.write(text, to: output)
-      } else if !quiet {
-        FileHandle.standardOutput.write(Data(text.utf8))
+      // With --quiet and no --output the report goes nowhere: it is not rendered.
+      if output != nil || !quiet {
+        let colour = output == nil && format == .text && Terminal.wantsColour(1)
+        let text = format.reporter.render(result, context: ReportContext(colour: colour, language: language))
+        if let output {
+          try AtomicFileWriter.write(text, to: output)
+        } else {
+          FileHandle.standardOutput.write(Data(text.utf8))
+        }
       }
       let failing =
         result.violations.contains { !$0.waived && $0.status == "new" && failOn.fails($0.severity) }
