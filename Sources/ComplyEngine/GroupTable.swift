@@ -11,7 +11,7 @@
 // costs its encoded bytes (36 for that key), an 8-byte location, 4 bytes of hash and 8-byte
 // slots at most 3/4 full, and a row whose group exists allocates nothing (the key is encoded
 // into a reused buffer). Measured the same way: 73 bytes per key between 1M and 3M keys
-// before the 4 hash bytes, 77.5 with them (92 when two workers' tables are merged); over a
+// before the 4 hash bytes, 77 with them (93 when two workers' tables are merged); over a
 // 1000-key run's RSS, 77 per key at 3M, 79 at 10M and 97 at worst, at 1.6M just after the
 // slots double while old and new slots coexist (figures before the hash bytes). The 100k-row
 // run takes half the time.
