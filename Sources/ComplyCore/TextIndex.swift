@@ -29,7 +29,7 @@ public struct TextIndex: Sendable {
   @discardableResult
   public mutating func insert(_ text: String, value: Int) -> Int? {
     UnicodeNFC.withNFCBytes(text) { bytes in
-      let h = Self.hash(UnsafeRawBufferPointer(bytes))
+      let h = ByteHash.of(UnsafeRawBufferPointer(bytes))
       let (slot, found) = probe(bytes, hash: h)
       if let found { return values[found] }
       precondition(values.count < Int(UInt32.max), "more than 4294967294 texts in one index")
@@ -45,34 +45,11 @@ public struct TextIndex: Sendable {
   /// The value of the text equal to `text`, nil when there is none.
   public func find(_ text: String) -> Int? {
     UnicodeNFC.withNFCBytes(text) { bytes in
-      probe(bytes, hash: Self.hash(UnsafeRawBufferPointer(bytes))).found.map { values[$0] }
+      probe(bytes, hash: ByteHash.of(UnsafeRawBufferPointer(bytes))).found.map { values[$0] }
     }
-  }
-
-  /// wyhash-style: 8 bytes at a time folded through a 64×64→128-bit multiply.
-  public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: bytes.count)
-    var i = 0
-    while bytes.count - i >= 8 {
-      h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-      i += 8
-    }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < bytes.count {
-      tail |= UInt64(bytes[i]) << shift
-      shift += 8
-      i += 1
-    }
-    return mix(mix(h ^ tail))
   }
 
   // MARK: - Private
-
-  private static func mix(_ x: UInt64) -> UInt64 {
-    let p = (x ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: 0xBF58_476D_1CE4_E5B9)
-    return p.high ^ p.low
-  }
 
   /// The entry holding `bytes`, or the empty slot where they belong.
   private func probe(
@@ -108,7 +85,7 @@ public struct TextIndex: Sendable {
     for slot in slots where slot != 0 {
       let entry = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
       let h = arena.withUnsafeBytes {
-        Self.hash(UnsafeRawBufferPointer(rebasing: $0[starts[entry]..<starts[entry + 1]]))
+        ByteHash.of(UnsafeRawBufferPointer(rebasing: $0[starts[entry]..<starts[entry + 1]]))
       }
       var i = Int(truncatingIfNeeded: h) & mask
       while bigger[i] != 0 { i = (i + 1) & mask }

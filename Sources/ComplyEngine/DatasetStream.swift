@@ -36,6 +36,13 @@ final class DatasetWorker: @unchecked Sendable {
     self.consume = consume
   }
 
+  /// Well-formed rows per file index, over all the workers of a dataset.
+  static func rowsPerFile(_ workers: [DatasetWorker]) -> [Int] {
+    var rows = workers[0].rows
+    for worker in workers.dropFirst() { for (i, n) in worker.rows.enumerated() { rows[i] += n } }
+    return rows
+  }
+
   func process(_ batch: FileBatch) {
     row.file = batch.file
     row.fileIndex = batch.fileIndex

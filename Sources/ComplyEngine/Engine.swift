@@ -184,8 +184,7 @@ public enum Engine {
         for r in rules.indices { finish(r) }
       }
       for runner in runners[0] { violations += runner.violations }
-      var rows = Array(repeating: 0, count: inputs.count)
-      for worker in workers { for (i, n) in worker.rows.enumerated() { rows[i] += n } }
+      let rows = DatasetWorker.rowsPerFile(workers)
       for (i, input) in inputs.enumerated() { readFiles.append((name, input.display, digests[i], rows[i])) }
       summaries[name] = DatasetSummary(files: names, rows: rows.reduce(0, +))
     }
@@ -327,8 +326,7 @@ public enum Engine {
     let digests = try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress)
     var columns: [Int: [Value]] = [:]
     for part in gathered { columns.merge(part.values) { $0 + $1 } }
-    var rows = Array(repeating: 0, count: inputs.count)
-    for worker in workers { for (i, n) in worker.rows.enumerated() { rows[i] += n } }
+    let rows = DatasetWorker.rowsPerFile(workers)
     return (
       LookupTable(dataset: spec, sets: columns.mapValues { ValueSet($0) }),
       FindingCollector.merged(workers.map(\.findings), dataset: spec), rows, digests

@@ -56,7 +56,7 @@ struct GroupTable {
   static let firstPageSize = 4096
   static let maxPageSize = 1 << 20
 
-  init(arity: Int, hash: @escaping (UnsafeRawBufferPointer) -> UInt64 = GroupTable.standardHash) {
+  init(arity: Int, hash: @escaping (UnsafeRawBufferPointer) -> UInt64 = ByteHash.of) {
     self.arity = arity
     self.hash = hash
     slots = Array(repeating: 0, count: 16)
@@ -150,29 +150,6 @@ struct GroupTable {
   }
 
   // MARK: - Hashing and probing
-
-  /// wyhash-style: 8 bytes at a time folded through a 64×64→128-bit multiply.
-  static func standardHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: bytes.count)
-    var i = 0
-    while bytes.count - i >= 8 {
-      h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-      i += 8
-    }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < bytes.count {
-      tail |= UInt64(bytes[i]) << shift
-      shift += 8
-      i += 1
-    }
-    return mix(mix(h ^ tail))
-  }
-
-  private static func mix(_ x: UInt64) -> UInt64 {
-    let p = (x ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: 0xBF58_476D_1CE4_E5B9)
-    return p.high ^ p.low
-  }
 
   /// The group of the encoder's key, or the empty slot where it belongs.
   private func probe(_ h: UInt64, _ key: [UInt8]) -> (slot: Int, group: Int?) {
@@ -330,6 +307,8 @@ struct KeyEncoder {
     return n
   }
 
+  /// Written out rather than through `UnicodeNFC.withNFCBytes`: that generic closure, called
+  /// across modules for every text part of every key, made a 1M-row run ~20 % slower.
   private mutating func appendString(_ s: String, part: Int) {
     let fast: Bool? = s.utf8.withContiguousStorageIfAvailable { bytes in
       guard UnicodeNFC.isStable(bytes) else { return false }

@@ -92,6 +92,35 @@ struct CheckCommandTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.json"])
   }
 
+  @Test func quietStillWritesTheOutputFile() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-quiet-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("report.json").path
+    let r = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", out, "--quiet"], in: basic)
+    #expect(r.status == 1)
+    #expect(r.stdout.isEmpty)
+    #expect(try String(contentsOfFile: out, encoding: .utf8).contains("\"FEE-BANNED-ITEM\""))
+  }
+
+  /// Two threads give the report one gives (the provenance's command line aside); no thread is
+  /// an argument error.
+  @Test func jobsChangeNothingButTheThreads() throws {
+    func report(_ jobs: String) throws -> [String: Any] {
+      var doc = try json(try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--jobs", jobs], in: basic))
+      var summary = try #require(doc["summary"] as? [String: Any])
+      var provenance = try #require(summary["provenance"] as? [String: Any])
+      provenance["command"] = nil
+      summary["provenance"] = provenance
+      doc["summary"] = summary
+      return doc
+    }
+    #expect(NSDictionary(dictionary: try report("1")).isEqual(to: try report("2")))
+    let none = try CLI.run(["check", "--rules", "rules", "--data", "data", "--jobs", "0"], in: basic)
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("--jobs must be at least 1, not 0"))
+  }
+
   @Test func missingDataFolderExitsTwo() throws {
     let r = try CLI.run(["check", "--rules", "rules", "--data", "nowhere"], in: basic)
     #expect(r.status == 2)
