@@ -15,10 +15,10 @@ import Foundation
 
 /// A batch of one file's records, with what a worker needs to decode them.
 struct FileBatch {
-  var records: RecordBatch
-  var decoder: RowDecoder
-  var file: String
-  var fileIndex: Int
+  let records: RecordBatch
+  let decoder: RowDecoder
+  let file: String
+  let fileIndex: Int
 }
 
 /// One worker's share of a dataset: it decodes the rows of the batches it is given and hands
