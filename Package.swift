@@ -41,7 +41,7 @@ let package = Package(
     .testTarget(name: "ComplyExprTests", dependencies: ["ComplyExpr"]),
     .testTarget(
       name: "ComplyEngineTests",
-      dependencies: ["ComplyEngine", "ComplyRules", "ComplyReport"]),
+      dependencies: ["ComplyEngine", "ComplyExpr", "ComplyRules", "ComplyReport"]),
     .testTarget(name: "ComplyReportTests", dependencies: ["ComplyReport"]),
     .testTarget(name: "ShippedRulesTests", dependencies: ["ComplyEngine", "ComplyRules", "ComplyReport"]),
     .testTarget(

@@ -49,6 +49,13 @@ public struct TextIndex: Sendable {
     }
   }
 
+  /// The value of the text whose UTF-8 is `bytes` (valid UTF-8 in any normal form), nil when
+  /// there is none: a cell's text found without making it a String.
+  public func find(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard UnicodeNFC.isStable(bytes) else { return find(String(decoding: bytes, as: UTF8.self)) }
+    return probe(bytes, hash: ByteHash.of(UnsafeRawBufferPointer(bytes))).found.map { values[$0] }
+  }
+
   // MARK: - Private
 
   /// The entry holding `bytes`, or the empty slot where they belong.

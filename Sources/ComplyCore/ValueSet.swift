@@ -26,6 +26,11 @@ public final class ValueSet: Sendable, ExpressibleByArrayLiteral {
     self.init(values)
   }
 
+  /// Whether the text whose UTF-8 is `bytes` is a member.
+  public func contains(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    texts.find(utf8: bytes) != nil
+  }
+
   public func contains(_ value: Value) -> Bool {
     if case .string(let s) = value { return texts.find(s) != nil }
     return others.contains(value)

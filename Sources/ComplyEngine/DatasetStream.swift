@@ -43,6 +43,8 @@ final class DatasetWorker: @unchecked Sendable {
     return rows
   }
 
+  /// Checks the batch's rows. The row's text cells point into the batch: nothing reads the
+  /// row once the batch is done (the next record's decoding sets every cell).
   func process(_ batch: FileBatch) {
     row.file = batch.file
     row.fileIndex = batch.fileIndex

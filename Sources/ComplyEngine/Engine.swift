@@ -320,7 +320,7 @@ public enum Engine {
     let gathered = (0..<workerCount).map { _ in ColumnValues() }
     let workers = gathered.map { mine in
       DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
-        for c in onlyColumns where !row.cells[c].isNull { mine.values[c, default: []].append(row.cells[c]) }
+        for c in onlyColumns where !row.isNull(at: c) { mine.values[c, default: []].append(row.value(at: c)) }
       }
     }
     let digests = try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress)

@@ -78,7 +78,7 @@ struct GroupState {
 
   /// Folds a row (already in `frame.row`) into its group's accumulators.
   mutating func add(_ row: ParsedRow, frame: EvalFrame) {
-    let (group, isNew) = keys.group(of: row.cells, at: groupBy)
+    let (group, isNew) = keys.group(of: row, at: groupBy)
     let position = Self.position(file: row.fileIndex, line: row.line)
     if isNew { open(group, at: position) } else { addLine(group, at: position) }
     for c in kinds.indices {

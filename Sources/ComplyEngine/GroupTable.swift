@@ -37,6 +37,7 @@
 //   load no key is read back from the arena and rehashed (that was 1.5 % of a benchmark run).
 
 import ComplyCore
+import ComplyExpr
 import Foundation
 
 struct GroupTable {
@@ -69,6 +70,24 @@ struct GroupTable {
   mutating func group(of values: UnsafePointer<Value>, at positions: [Int]) -> (group: Int, isNew: Bool) {
     encoder.reset()
     for (part, position) in positions.enumerated() { encoder.append(values[position], part: part) }
+    return groupOfEncodedKey()
+  }
+
+  /// The group number of the key `row` has in the columns `positions`, added as a new group
+  /// when unseen; text cells still held as bytes are encoded from them.
+  mutating func group(of row: RowValues, at positions: [Int]) -> (group: Int, isNew: Bool) {
+    encoder.reset()
+    for (part, position) in positions.enumerated() {
+      if let text = row.text(at: position) {
+        encoder.appendText(text, part: part)
+      } else {
+        encoder.append(row.value(at: position), part: part)
+      }
+    }
+    return groupOfEncodedKey()
+  }
+
+  private mutating func groupOfEncodedKey() -> (group: Int, isNew: Bool) {
     let h = encoder.comparable.withUnsafeBytes(hash)
     let (slot, found) = probe(h, encoder.comparable)
     if let found { return (found, false) }
@@ -307,14 +326,29 @@ struct KeyEncoder {
     return n
   }
 
+  /// Appends the text whose UTF-8 is `bytes` (a cell not made a String), as `append` would
+  /// append it as a String.
+  mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>, part: Int) {
+    guard UnicodeNFC.isStable(bytes) else {
+      appendString(String(decoding: bytes, as: UTF8.self), part: part)
+      return
+    }
+    appendNFC(bytes)
+  }
+
+  /// Appends text whose UTF-8 is its own NFC form.
+  private mutating func appendNFC(_ bytes: UnsafeBufferPointer<UInt8>) {
+    comparable.append(KeyTag.string)
+    Self.appendVarint(UInt64(bytes.count), to: &comparable)
+    comparable.append(contentsOf: bytes)
+  }
+
   /// Written out rather than through `UnicodeNFC.withNFCBytes`: that generic closure, called
   /// across modules for every text part of every key, made a 1M-row run ~20 % slower.
   private mutating func appendString(_ s: String, part: Int) {
     let fast: Bool? = s.utf8.withContiguousStorageIfAvailable { bytes in
       guard UnicodeNFC.isStable(bytes) else { return false }
-      comparable.append(KeyTag.string)
-      Self.appendVarint(UInt64(bytes.count), to: &comparable)
-      comparable.append(contentsOf: bytes)
+      appendNFC(bytes)
       return true
     }
     guard fast != true else { return }
@@ -322,9 +356,7 @@ struct KeyEncoder {
     // ideographs…). Equal strings must give equal bytes, so the NFC form is compared and the
     // original kept in the trailer when it differs.
     let nfc = Array(s.precomposedStringWithCanonicalMapping.utf8)
-    comparable.append(KeyTag.string)
-    Self.appendVarint(UInt64(nfc.count), to: &comparable)
-    comparable.append(contentsOf: nfc)
+    nfc.withUnsafeBufferPointer { appendNFC($0) }
     if !s.utf8.elementsEqual(nfc) {
       Self.appendVarint(UInt64(part), to: &trailer)
       Self.appendVarint(UInt64(s.utf8.count), to: &trailer)

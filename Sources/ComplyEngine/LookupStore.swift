@@ -115,6 +115,11 @@ final class JoinIndex: Sendable {
     self.duplicate = duplicate
   }
 
+  /// The row of the one-part text key whose UTF-8 is `bytes`; nil when no row has it.
+  func row(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    texts.find(utf8: bytes)
+  }
+
   /// The row of `key`; nil when no row has it.
   subscript(key: [Value]) -> Int? {
     if key.count == 1, case .string(let s) = key[0] { return texts.find(s) }

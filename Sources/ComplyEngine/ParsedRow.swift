@@ -1,7 +1,8 @@
 // ParsedRow and RowDecoder: turn a CSV record into typed values in the dataset's declared
 // column order, reporting cells that do not parse as data findings (FindingCollector). Cells
-// are parsed from the record's bytes in place: only string cells, and the text of a reported
-// invalid cell, become Strings. Each worker of a dataset has its own row and collector; the
+// are parsed from the record's bytes in place; a string cell is left as its bytes (RowValues
+// makes it a String when a rule first reads it as one), and only the text of a reported invalid
+// cell becomes a String here. Each worker of a dataset has its own row and collector; the
 // collectors are merged into reading order when the dataset ends.
 
 import ComplyCSV
@@ -179,19 +180,24 @@ struct RowDecoder {
       return false
     }
     precondition(row.count == cells.count, "row made for another dataset")
-    let values = row.cells
     for (i, cell) in cells.enumerated() {
       guard let f = cell.field else {
-        values[i] = .null
+        row.set(.null, at: i)
         continue
       }
-      let parsed = record.withField(f) {
-        ValueParser.parse(bytes: $0, as: cell.type, grades: cell.grades)
+      let valid = record.withField(f) { bytes in
+        // Text stays bytes in the batch until a rule reads it as a String.
+        if cell.type == .string {
+          let text = ValueParser.trim(bytes)
+          if text.isEmpty { row.set(.null, at: i) } else { row.setText(text, at: i) }
+          return true
+        }
+        guard let parsed = ValueParser.parse(bytes: bytes, as: cell.type, grades: cell.grades) else { return false }
+        row.set(parsed, at: i)
+        return true
       }
-      if let parsed {
-        values[i] = parsed
-      } else {
-        values[i] = .null
+      if !valid {
+        row.set(.null, at: i)
         findings.invalidValue(
           file: file, fileIndex: row.fileIndex, line: record.line, columnIndex: i,
           column: dataset.columns[i], text: { record.string(f) })

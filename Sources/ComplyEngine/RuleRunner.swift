@@ -95,6 +95,9 @@ final class RuleRunner {
   private let condition: (EvalFrame) -> Value
   private let forbid: Bool
   private let joinKeyParts: [[ValueRef]]
+  /// Per join: its key column when the key is that one column, whose text a row may hold as
+  /// bytes (looked up without making a String).
+  private let textJoinColumns: [Int?]
 
   init(
     rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = [],
@@ -110,6 +113,10 @@ final class RuleRunner {
     condition = rule.condition.evaluate
     forbid = rule.rule.isForbid
     joinKeyParts = rule.joins.map { $0.left.map { $0 } }
+    textJoinColumns = rule.joins.map { join in
+      guard join.left.count == 1, case .column(let i) = join.left[0] else { return nil }
+      return i
+    }
     frame.sets = lookups.sets
     frame.joins = Array(repeating: nil, count: rule.joins.count)
     joinKeys = rule.joins.map { Array(repeating: .null, count: $0.left.count) }
@@ -123,8 +130,7 @@ final class RuleRunner {
   }
 
   func consume(_ row: ParsedRow) {
-    // A worker passes the same row object every time (refilled): set once, not retained anew.
-    if frame.row !== row { frame.row = row }
+    frame.setRow(row)
     if groups != nil {
       if let when, !isTrue(when(frame)) { return }
       groups!.add(row, frame: frame)
@@ -135,14 +141,20 @@ final class RuleRunner {
     for j in joinSlots.indices {
       let slot = joinSlots[j]
       if let joins, joins.serials[slot] == row.serial {
-        frame.joins[j] = joins.rows[slot]
+        frame.setJoin(j, joins.rows[slot])
         continue
       }
-      let found = lookUp(j, keys: &joinKeys) { ref in
-        if case .column(let i) = ref { return row.cells[i] }
-        return .null
+      let found: ParsedRow?
+      if let column = textJoinColumns[j], let text = row.text(at: column) {
+        let (index, table) = lookups.joins[j]
+        found = index.row(utf8: text).map { table.rows[$0] }
+      } else {
+        found = lookUp(j, keys: &joinKeys) { ref in
+          if case .column(let i) = ref { return row.value(at: i) }
+          return .null
+        }
       }
-      frame.joins[j] = found
+      frame.setJoin(j, found)
       if let joins {
         joins.serials[slot] = row.serial
         joins.rows[slot] = found

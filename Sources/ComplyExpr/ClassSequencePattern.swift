@@ -90,12 +90,12 @@ struct ClassSequencePattern {
 
   func matches(_ text: String) -> Bool {
     var text = text
-    return text.withUTF8(matches)
+    return text.withUTF8(matches(utf8:))
   }
 
   // MARK: - Matching
 
-  private func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let end = anchoredAtEnd ? Self.endBeforeFinalLineTerminator(bytes) : bytes.count
     let start = skipForward(1)
     var live = start

@@ -76,10 +76,13 @@ struct Compiler {
       return binary(op, compile(lhs), compile(rhs))
     case .isNull(let operand, let negated):
       let x = compile(operand)
+      if let column = Self.column(operand) {
+        return .dynamic { frame in .bool((frame.row?.isNull(at: column) ?? true) != negated) }
+      }
       let a = x.evaluator
       return make([x]) { frame in .bool(a(frame).isNull != negated) }
     case .membership(let lhs, let rhs, let negated):
-      return membership(compile(lhs), rhs, negated: negated)
+      return membership(compile(lhs), column: Self.column(lhs), rhs, negated: negated)
     case .call(let builtin, let arguments):
       let codes = arguments.map { compile($0) }
       let evaluate = builtin.evaluator(
@@ -88,14 +91,17 @@ struct Compiler {
     case .matches(let text, let regex, let pattern):
       let x = compile(text)
       let a = x.evaluator
+      let column = Self.column(text)
       if let literal = LiteralAlternation(pattern: pattern) {
         return make([x]) { frame in
+          if let column, let bytes = frame.row?.text(at: column) { return .bool(literal.matches(utf8: bytes)) }
           guard case .string(let s) = a(frame) else { return .null }
           return .bool(literal.matches(s))
         }
       }
       if let sequence = ClassSequencePattern(pattern: pattern) {
         return make([x]) { frame in
+          if let column, let bytes = frame.row?.text(at: column) { return .bool(sequence.matches(utf8: bytes)) }
           guard case .string(let s) = a(frame) else { return .null }
           return .bool(sequence.matches(s))
         }
@@ -108,6 +114,13 @@ struct Compiler {
     case .aggregate(let kind, _, let argument, let rowRegistry):
       return aggregate(kind, argument, rowRegistry, type: node.type)
     }
+  }
+
+  /// The row column `node` reads when it is nothing but that column: a text cell can then be
+  /// tested as the bytes the row holds, without making it a String.
+  static func column(_ node: Checked) -> Int? {
+    if case .reference(.column(let i), _) = node.kind { return i }
+    return nil
   }
 
   /// How a ValueRef is read; a missing row reads as null.
@@ -207,7 +220,7 @@ struct Compiler {
 
   /// `x in list`: null for a null `x`; null elements of a list are ignored (a list is a set
   /// of values), so `x not in [1, null]` is true for 2 rather than SQL's null.
-  private mutating func membership(_ l: Code, _ rhs: Checked, negated: Bool) -> Code {
+  private mutating func membership(_ l: Code, column: Int?, _ rhs: Checked, negated: Bool) -> Code {
     let a = l.evaluator
     let found = Value.bool(!negated)
     let missing = Value.bool(negated)
@@ -216,7 +229,18 @@ struct Compiler {
     func inSet(_ values: [Value]) -> Code {
       let values = values.filter { !$0.isNull }
       if values.count <= Self.scanLimit {
+        // A text cell still held as bytes equals only the text members, compared as NFC bytes.
+        let texts = values.compactMap { value -> [UInt8]? in
+          guard case .string(let s) = value else { return nil }
+          return UnicodeNFC.withNFCBytes(s) { Array($0) }
+        }
         return make([l]) { frame in
+          if let column, let bytes = frame.row?.text(at: column), UnicodeNFC.isStable(bytes) {
+            for text in texts where text.withUnsafeBufferPointer({ UnicodeNFC.bytesEqual($0, bytes) }) {
+              return found
+            }
+            return missing
+          }
           let x = a(frame)
           if x.isNull { return .null }
           for value in values where Arithmetic.equal(x, value) { return found }
@@ -225,6 +249,7 @@ struct Compiler {
       }
       let set = ValueSet(values)
       return make([l]) { frame in
+        if let column, let bytes = frame.row?.text(at: column) { return set.contains(utf8: bytes) ? found : missing }
         let x = a(frame)
         if x.isNull { return .null }
         return set.contains(x) ? found : missing
@@ -248,9 +273,12 @@ struct Compiler {
       }
     case .namedList(_, let values):
       return inSet(values)
-    case .datasetColumn(let dataset, let column):
-      let index = registry.setIndex(dataset: dataset, column: column)
+    case .datasetColumn(let dataset, let setColumn):
+      let index = registry.setIndex(dataset: dataset, column: setColumn)
       return .dynamic { frame in
+        if let column, let bytes = frame.row?.text(at: column) {
+          return frame.sets[index].contains(utf8: bytes) ? found : missing
+        }
         let x = a(frame)
         if x.isNull { return .null }
         return frame.sets[index].contains(x) ? found : missing

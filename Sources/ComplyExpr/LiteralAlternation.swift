@@ -33,9 +33,11 @@ struct LiteralAlternation {
 
   func matches(_ text: String) -> Bool {
     var text = text
-    return text.withUTF8 { bytes in
-      prefixes.contains { bytes.starts(with: $0) } || anywhere.contains { Self.find($0, in: bytes) }
-    }
+    return text.withUTF8(matches(utf8:))
+  }
+
+  func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    prefixes.contains { bytes.starts(with: $0) } || anywhere.contains { Self.find($0, in: bytes) }
   }
 
   /// Whether `needle` occurs in `haystack`.
