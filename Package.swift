@@ -17,6 +17,7 @@ let package = Package(
     .systemLibrary(
       name: "CLibYAML", pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]),
+    .target(name: "CPrefetch"),
     .target(name: "ComplyCore"),
     .target(name: "ComplyYAML", dependencies: ["CLibYAML", "ComplyCore"]),
     .target(name: "ComplyCSV", dependencies: ["ComplyCore"]),
@@ -25,7 +26,7 @@ let package = Package(
     .target(
       name: "ComplyEngine",
       dependencies: [
-        "ComplyCore", "ComplyRules", "ComplyCSV", "ComplyExpr",
+        "ComplyCore", "ComplyRules", "ComplyCSV", "ComplyExpr", "CPrefetch",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .target(name: "ComplyReport", dependencies: ["ComplyCore", "ComplyRules", "ComplyEngine"]),

@@ -51,6 +51,12 @@ struct GroupState {
   /// The stored line before each extra line, coded like `lastExtra`.
   private var extraPrevious: [UInt32] = []
 
+  /// The argument values of the row `add` holds back and of the row arriving, and the
+  /// position of the one held back.
+  private var waiting: [Value]
+  private var arriving: [Value]
+  private var waitingPosition = 0
+
   /// Keys whose first row (after a merge) spelled them differently from the stored key.
   private var presentations: [Int: [Value]] = [:]
 
@@ -71,18 +77,38 @@ struct GroupState {
     extremes = Array(repeating: [], count: plan.calls.count)
     extremePositions = Array(repeating: [], count: plan.calls.count)
     distinct = Array(repeating: [], count: plan.calls.count)
+    waiting = Array(repeating: .null, count: plan.calls.count)
+    arriving = waiting
   }
 
   /// Distinct groups so far.
   var count: Int { keys.count }
 
-  /// Folds a row (already in `frame.row`) into its group's accumulators.
+  /// Folds a row (already in `frame.row`) into its group's accumulators. The fold waits one
+  /// row (GroupTable.enqueue) with the row's position and argument values; `flush` folds the
+  /// last row before the state is read.
   mutating func add(_ row: ParsedRow, frame: EvalFrame) {
-    let (group, isNew) = keys.group(of: row, at: groupBy)
+    for c in kinds.indices { arriving[c] = arguments[c]?(frame) ?? .null }
     let position = Self.position(file: row.fileIndex, line: row.line)
+    if let (group, isNew) = keys.enqueue(row, at: groupBy) { foldWaiting(into: group, isNew: isNew) }
+    swap(&arriving, &waiting)
+    waitingPosition = position
+  }
+
+  /// Folds the row `add` holds back, if any.
+  mutating func flush() {
+    if let (group, isNew) = keys.dequeue() { foldWaiting(into: group, isNew: isNew) }
+  }
+
+  /// Whether `add` holds a row back (`flush` folds it).
+  var isHoldingRow: Bool { keys.isHoldingKey }
+
+  /// Folds the waiting row into `group`.
+  private mutating func foldWaiting(into group: Int, isNew: Bool) {
+    let position = waitingPosition
     if isNew { open(group, at: position) } else { addLine(group, at: position) }
     for c in kinds.indices {
-      let v = arguments[c]?(frame) ?? .null
+      let v = waiting[c]
       switch kinds[c] {
       case .count: counts[c][group] += 1
       case .countNonNull: if !v.isNull { counts[c][group] += 1 }
@@ -169,6 +195,8 @@ struct GroupState {
   /// state's key pages are freed as the merge passes them, so that the two tables do not both
   /// stay whole while this one grows.
   mutating func merge(_ other: consuming GroupState) {
+    flush()
+    other.flush()
     let parts = Array(0..<groupBy.count)
     var key: [Value] = []
     var stored: [Value] = []
@@ -194,6 +222,7 @@ struct GroupState {
   /// they are: the result tells, for each of `other`'s groups, whether it was folded in. The
   /// two states then hold disjoint keys and are judged apart, and this table does not grow.
   mutating func absorbMatching(_ other: GroupState) -> [Bool] {
+    precondition(!isHoldingRow && !other.isHoldingRow, "flush both states first")
     // Looking keys up reads this table only, so slices of the other's groups are looked up on
     // all cores; folding the matches in is then done in order on this thread.
     let table = keys

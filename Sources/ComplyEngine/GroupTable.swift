@@ -36,6 +36,7 @@
 //   pick the first slot; they are kept per group (4 bytes), so when the slots double at 3/4
 //   load no key is read back from the arena and rehashed (that was 1.5 % of a benchmark run).
 
+import CPrefetch
 import ComplyCore
 import ComplyExpr
 import Foundation
@@ -53,6 +54,9 @@ struct GroupTable {
   /// slots rehashes nothing: slot positions never use more than 32 bits of the hash.
   private var lowHashes: [UInt32] = []
   private var encoder = KeyEncoder()
+  /// The key `enqueue` holds back one row, and its hash; nil when none is queued.
+  private var queued = KeyEncoder()
+  private var queuedHash: UInt64?
 
   static let firstPageSize = 4096
   static let maxPageSize = 1 << 20
@@ -73,9 +77,12 @@ struct GroupTable {
     return groupOfEncodedKey()
   }
 
-  /// The group number of the key `row` has in the columns `positions`, added as a new group
-  /// when unseen; text cells still held as bytes are encoded from them.
-  mutating func group(of row: RowValues, at positions: [Int]) -> (group: Int, isNew: Bool) {
+  /// Queues the key `row` has in the columns `positions` and starts loading its slot; returns
+  /// the group number of the key queued before (added as a new group when unseen), nil when
+  /// none was. A row's probe thus waits one row, so that the slot, which a large table rarely
+  /// has in cache, is loaded while the next row is checked. Text cells still held as bytes are
+  /// encoded from them. `dequeue` resolves the last key.
+  mutating func enqueue(_ row: RowValues, at positions: [Int]) -> (group: Int, isNew: Bool)? {
     encoder.reset()
     for (part, position) in positions.enumerated() {
       if let text = row.text(at: position) {
@@ -84,11 +91,29 @@ struct GroupTable {
         encoder.append(row.value(at: position), part: part)
       }
     }
-    return groupOfEncodedKey()
+    let h = encoder.comparable.withUnsafeBytes(hash)
+    slots.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + (Int(UInt32(truncatingIfNeeded: h)) & ($0.count - 1))) }
+    swap(&encoder, &queued)
+    defer { queuedHash = h }
+    guard let previous = queuedHash else { return nil }
+    return groupOfEncodedKey(hash: previous)
   }
 
-  private mutating func groupOfEncodedKey() -> (group: Int, isNew: Bool) {
-    let h = encoder.comparable.withUnsafeBytes(hash)
+  /// Whether `enqueue` holds a key back.
+  var isHoldingKey: Bool { queuedHash != nil }
+
+  /// The group number of the last key `enqueue` queued (added when unseen); nil when the queue
+  /// is empty.
+  mutating func dequeue() -> (group: Int, isNew: Bool)? {
+    guard let h = queuedHash else { return nil }
+    swap(&encoder, &queued)
+    queuedHash = nil
+    return groupOfEncodedKey(hash: h)
+  }
+
+  /// The group of the key in `encoder`, whose hash is `h` (computed when nil).
+  private mutating func groupOfEncodedKey(hash h: UInt64? = nil) -> (group: Int, isNew: Bool) {
+    let h = h ?? encoder.comparable.withUnsafeBytes(hash)
     let (slot, found) = probe(h, encoder.comparable)
     if let found { return (found, false) }
     return (insert(at: slot, hash: h), true)

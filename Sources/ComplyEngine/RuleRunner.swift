@@ -200,8 +200,10 @@ final class RuleRunner {
   func absorb(_ other: RuleRunner, last: Bool) {
     violations += other.violations
     other.violations = []
-    guard let theirs = other.groups else { return }
+    guard var theirs = other.groups else { return }
     other.groups = nil
+    groups?.flush()
+    theirs.flush()
     if last, let absorbed = groups?.absorbMatching(theirs) {
       leftover = (theirs, absorbed)
     } else {
@@ -213,8 +215,9 @@ final class RuleRunner {
   /// the dataset's files in reading order; `concurrently` judges slices of the groups on all
   /// cores (the violations are the same either way).
   func finish(files: [String], concurrently: Bool = false) {
-    guard let plan = rule.aggregate, let groups else { return }
+    guard let plan = rule.aggregate, var groups else { return }
     self.groups = nil
+    groups.flush()
     frame.row = nil
     var states: [(state: GroupState, absorbed: [Bool]?)] = [(groups, nil)]
     if let leftover { states.append((leftover.state, leftover.absorbed)) }

@@ -153,6 +153,8 @@ struct GroupStateTests {
 
   /// Everything a report can show of a state's groups, by the key as its first row spelled it.
   func observed(_ s: GroupState, calls: Int, skipping absorbed: [Bool]? = nil) -> [String: String] {
+    var s = s
+    s.flush()
     var out: [String: String] = [:]
     var key: [Value] = []
     for g in 0..<s.count where absorbed?[g] != true {
@@ -201,6 +203,8 @@ struct GroupStateTests {
       #expect(observed(ba, calls: kinds.count) == observed(one, calls: kinds.count))
       // Probing instead: the groups left in the second state hold the keys the first lacks.
       var probed = workers[0]
+      probed.flush()
+      workers[1].flush()
       let absorbed = probed.absorbMatching(workers[1])
       let left = observed(workers[1], calls: kinds.count, skipping: absorbed)
       #expect(absorbed.contains(true) && absorbed.contains(false))
@@ -245,6 +249,7 @@ struct GroupStateTests {
     add(&s, "B0", file: "b.csv", line: 4)
     add(&s, "C", file: "b.csv", line: 5)
     add(&s, "C", file: "a.csv", line: 50)
+    s.flush()
     #expect(s.count == 4)
     #expect(s.lines(of: 0) == Array(2...21))
     #expect(s.file(of: 0) == 0)
@@ -254,6 +259,26 @@ struct GroupStateTests {
     #expect(s.file(of: 3) == 1)
     #expect(s.lines(of: 3) == [3, 5])
     #expect(s.result(0, group: 3) == .int(3))
+  }
+
+  /// A row's fold waits for the next row (its slot is being loaded meanwhile); `flush` folds
+  /// the last one, and merging flushes both states.
+  @Test func theLastRowWaitsForFlush() {
+    var s = state([.count])
+    add(&s, "A", line: 2)
+    add(&s, "B", line: 3)
+    #expect(s.isHoldingRow)
+    #expect(s.count == 1)
+    s.flush()
+    #expect(!s.isHoldingRow)
+    #expect(s.count == 2)
+    #expect(s.result(0, group: 1) == .int(1))
+    var other = state([.count])
+    add(&other, "B", line: 4)
+    add(&s, "A", line: 5)
+    s.merge(other)
+    #expect(s.count == 2)
+    #expect([s.result(0, group: 0), s.result(0, group: 1)] == [.int(2), .int(2)])
   }
 
   @Test func sumsAreExactAndAnOverflowStaysNull() {
@@ -267,6 +292,7 @@ struct GroupStateTests {
     add(&s, "B", huge, line: 7)
     add(&s, "B", .int(-1), line: 8)
     add(&s, "C", .null, line: 9)
+    s.flush()
     #expect((0..<6).map { s.result($0, group: 0).description } == ["0.30", "0.15", "0.10", "0.2", "2", "2"])
     #expect(s.result(0, group: 1) == .null)
     #expect(s.result(1, group: 1) == .null)
