@@ -46,12 +46,13 @@ public enum UnicodeNFC {
     return true
   }
 
-  /// Whether two byte strings are equal (memcmp; `elementsEqual` compares byte by byte).
+  /// Whether two byte strings are equal (`ByteHash.equal`; `elementsEqual` compares byte by
+  /// byte).
   @inline(__always)
   public static func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
     guard let x = a.baseAddress, let y = b.baseAddress else { return true }
-    return memcmp(x, y, a.count) == 0
+    return ByteHash.equal(x, y, count: a.count)
   }
 
   /// Calls `body` with the UTF-8 bytes of the NFC form of `text`: equal strings (Swift's `==`,

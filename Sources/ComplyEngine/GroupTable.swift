@@ -233,7 +233,7 @@ struct GroupTable {
       key.withUnsafeBytes { wanted in
         guard stored.count - offset >= wanted.count else { return false }
         guard let a = stored.baseAddress, let b = wanted.baseAddress else { return wanted.isEmpty }
-        return memcmp(a + offset, b, wanted.count) == 0
+        return ByteHash.equal(a + offset, b, count: wanted.count)
       }
     }
   }
