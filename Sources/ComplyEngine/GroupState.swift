@@ -6,7 +6,7 @@
 // - sums (`sum`, `avg`): the significand and the scale of an ExactDecimal in two arrays, the
 //   scale doubling as the state (no value yet, overflowed) so a sum needs no count;
 // - `min`/`max`: the Value;
-// - `count_distinct`: a Set<Value> per group, only for those calls;
+// - `count_distinct`: a small set of each group's values (DistinctValues), only for those calls;
 // - position: the first row's file (its index in the dataset's reading order) and line packed
 //   in one Int, so positions order like the rows; the 2nd to 20th lines of the same file,
 //   which most groups never have, in one shared list linked backwards from each group's last.
@@ -39,7 +39,7 @@ struct GroupState {
   private var extremes: [[Value]]
   /// The position of the row each extreme came from, to settle ties when merging.
   private var extremePositions: [[Int]]
-  private var distinct: [[Set<Value>]]
+  private var distinct: [DistinctValues]
 
   /// Each group's first row: file index << 40 | line.
   private var firstPositions: [Int] = []
@@ -76,7 +76,7 @@ struct GroupState {
     sumSignificands = Array(repeating: [], count: plan.calls.count)
     extremes = Array(repeating: [], count: plan.calls.count)
     extremePositions = Array(repeating: [], count: plan.calls.count)
-    distinct = Array(repeating: [], count: plan.calls.count)
+    distinct = Array(repeating: DistinctValues(), count: plan.calls.count)
     waiting = Array(repeating: .null, count: plan.calls.count)
     arriving = waiting
   }
@@ -113,7 +113,7 @@ struct GroupState {
       case .count: counts[c][group] += 1
       case .countNonNull: if !v.isNull { counts[c][group] += 1 }
       case .countIf: if case .bool(true) = v { counts[c][group] += 1 }
-      case .countDistinct: if !v.isNull { distinct[c][group].insert(v) }
+      case .countDistinct: if !v.isNull { distinct[c].insert(v, into: group) }
       case .sum, .avg:
         guard let d = v.decimalValue else { break }
         addToSum(d, call: c, group: group)
@@ -144,7 +144,7 @@ struct GroupState {
     for c in kinds.indices {
       switch kinds[c] {
       case .count, .countNonNull, .countIf: counts[c].append(0)
-      case .countDistinct: distinct[c].append([])
+      case .countDistinct: distinct[c].addGroup()
       case .sum, .avg:
         sumSignificands[c].append(0)
         sumScales[c].append(Self.noSum)
@@ -273,7 +273,7 @@ struct GroupState {
     for c in kinds.indices {
       switch kinds[c] {
       case .count, .countNonNull, .countIf: counts[c].reserveCapacity(total)
-      case .countDistinct: distinct[c].reserveCapacity(total)
+      case .countDistinct: distinct[c].reserve(groups: total)
       case .sum, .avg:
         sumSignificands[c].reserveCapacity(total)
         sumScales[c].reserveCapacity(total)
@@ -305,7 +305,7 @@ struct GroupState {
     for c in kinds.indices {
       switch kinds[c] {
       case .count, .countNonNull, .countIf: counts[c][group] += other.counts[c][g]
-      case .countDistinct: distinct[c][group].formUnion(other.distinct[c][g])
+      case .countDistinct: distinct[c].merge(g, of: other.distinct[c], into: group)
       case .sum, .avg:
         switch other.sumScales[c][g] {
         case Self.noSum: break
@@ -331,7 +331,7 @@ struct GroupState {
   func result(_ c: Int, group: Int) -> Value {
     switch kinds[c] {
     case .count, .countNonNull, .countIf: return .int(Int64(counts[c][group]))
-    case .countDistinct: return .int(Int64(distinct[c][group].count))
+    case .countDistinct: return .int(Int64(distinct[c].count(of: group)))
     case .sum:
       guard let s = sum(call: c, group: group) else { return .null }
       return Self.typed(s, types[c])

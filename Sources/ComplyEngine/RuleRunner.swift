@@ -20,15 +20,14 @@ struct ViolationBuilder {
     var identity = [rule.rule.id, dataset.name]
     if dataset.key.isEmpty {
       for (i, value) in row.values.enumerated() {
-        identity.append(fingerprinter.material(value, pii: dataset.columns[i].pii))
+        identity.append(fingerprinter.material(value.description, pii: dataset.columns[i].pii))
       }
     } else {
       key = dataset.key.compactMap { name in
         guard let i = dataset.columnIndex(name) else { return nil }
-        let pii = dataset.columns[i].pii
-        let text = row.value(at: i).description
-        identity += [name, fingerprinter.material(row.value(at: i), pii: pii)]
-        return (name, mask && pii ? PIIMask.mask(text) : text)
+        let (shown, material) = texts(row.value(at: i), pii: dataset.columns[i].pii)
+        identity += [name, material]
+        return (name, shown)
       }
     }
     return Violation(
@@ -46,13 +45,12 @@ struct ViolationBuilder {
   {
     let columns = rule.aggregate?.groupBy.map { rule.dataset.columns[$0] } ?? []
     var group: [(column: String, value: String)] = []
+    var identity = [rule.rule.id, rule.dataset.name]
     for (i, value) in frame.group.enumerated() {
-      let text = value.description
-      group.append((names[i], mask && columns[i].pii ? PIIMask.mask(text) : text))
+      let (shown, material) = texts(value, pii: columns[i].pii)
+      group.append((names[i], shown))
+      identity.append(material)
     }
-    let identity =
-      [rule.rule.id, rule.dataset.name]
-      + frame.group.enumerated().map { fingerprinter.material($1, pii: columns[$0].pii) }
     return Violation(
       ruleID: rule.rule.id, severity: rule.rule.severity, category: rule.rule.category,
       department: rule.rule.department, owner: rule.owner?.render(frame, mask: mask) ?? "",
@@ -60,6 +58,14 @@ struct ViolationBuilder {
       dataset: rule.dataset.name, file: file, line: lines.first,
       lines: lines, group: group, key: nil,
       fingerprint: fingerprinter.fingerprint(identity))
+  }
+
+  /// A value's text as the report shows it and as it enters the fingerprint, masked once when
+  /// both need the mask.
+  private func texts(_ value: Value, pii: Bool) -> (shown: String, material: String) {
+    let text = value.description
+    let shown = mask && pii ? PIIMask.mask(text) : text
+    return (shown, fingerprinter.material(text, pii: pii, masked: mask && pii ? shown : nil))
   }
 }
 

@@ -1,4 +1,4 @@
-// Tests for calendar arithmetic behind dates and weekdays.
+// Tests for calendar arithmetic behind dates and weekdays, and for masking personal values.
 
 import Testing
 
@@ -37,6 +37,35 @@ struct PIIMaskTests {
   ])
   func masks(text: String, masked: String) {
     #expect(PIIMask.mask(text) == masked)
+  }
+
+  /// Masking on the bytes gives what masking the characters gives, for identifiers, names and
+  /// text with characters of several scalars (CR LF, combining marks, variation selectors,
+  /// emoji, Hangul jamo), which must not take the byte path.
+  @Test func bytesAndCharactersAgree() {
+    let identifier = ["0", "1", "7", "9", "a", "z", "A", "G", "X", "Z"]
+    let scalarwise = identifier + ["-", " ", "\n", "\t", "~", "张", "三", "\u{3400}", "\u{4DBF}", "\u{4E00}", "\u{9FFF}"]
+    let mixed =
+      scalarwise + [
+        "\r", "\r\n", "e\u{301}", "\u{301}", "\u{FE0F}", "葛\u{E0100}", "\u{1F44D}", "\u{1F1E8}\u{1F1F3}",
+        "\u{D55C}", "\u{1100}\u{1161}", "\u{FF21}", "\u{FF11}", "\u{3000}", "\u{4DC0}", "\u{B7}",
+      ]
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    var byBytes = 0
+    for k in 0..<6000 {
+      let alphabet = [identifier, scalarwise, mixed][k % 3]
+      let text = (0..<next(22)).map { _ in alphabet[next(alphabet.count)] }.joined()
+      #expect(PIIMask.mask(text) == PIIMask.maskCharacters(text), "\(Array(text.unicodeScalars))")
+      if k % 3 < 2 {
+        var copy = text
+        if copy.withUTF8(PIIMask.maskScalarwise) != nil { byBytes += 1 }
+      }
+    }
+    #expect(byBytes == 4000)
   }
 }
 

@@ -1,6 +1,7 @@
 // The group table and group state on their own: keys equal as `Value.==` says group together
 // and decode to their first row's form, collisions and growth keep keys apart, lines are kept
-// per group and file, sums overflow to null; and the violation order matches its definition.
+// per group and file, sums overflow to null, a distinct value counts once however many workers
+// saw it; and the violation order matches its definition.
 
 import ComplyCore
 import ComplyExpr
@@ -297,6 +298,62 @@ struct GroupStateTests {
     #expect(s.result(0, group: 1) == .null)
     #expect(s.result(1, group: 1) == .null)
     #expect((0..<6).map { s.result($0, group: 2).description } == ["", "", "", "", "0", "0"])
+  }
+
+  /// Values equal as `Value.==` says (1 and 1.00, text composed and decomposed) count once in
+  /// a group however many workers saw them; null never counts, and another group's values are
+  /// another group's.
+  @Test func aValueSeenByTwoWorkersCountsOnce() {
+    let decomposed = Value.string("Jose\u{301}")
+    var a = state([.countDistinct])
+    add(&a, "A", .string("G1"), line: 2)
+    add(&a, "A", .int(1), line: 3)
+    add(&a, "A", decomposed, line: 4)
+    add(&a, "A", .null, line: 5)
+    add(&a, "B", .string("G1"), line: 6)
+    var b = state([.countDistinct])
+    add(&b, "A", .string("G1"), line: 7)
+    add(&b, "A", GroupTableTests.decimal("1.00"), line: 8)
+    add(&b, "A", .string("Jos\u{E9}"), line: 9)
+    add(&b, "A", .string("G2"), line: 10)
+    add(&b, "A", .null, line: 11)
+    add(&b, "C", .string("G1"), line: 12)
+    #expect(a.result(0, group: 0) == .int(3))
+    #expect(b.result(0, group: 0) == .int(4))
+    let merged = ["A": "0 [2, 3, 4, 5, 7, 8, 9, 10, 11] [\"4\"]", "B": "0 [6] [\"1\"]", "C": "0 [12] [\"1\"]"]
+    var ab = a
+    ab.merge(b)
+    #expect(observed(ab, calls: 1) == merged)
+    var ba = b
+    ba.merge(a)
+    #expect(observed(ba, calls: 1) == merged)
+    var probed = a
+    let absorbed = probed.absorbMatching(b)
+    #expect(absorbed == [true, false])
+    #expect(observed(probed, calls: 1).merging(observed(b, calls: 1, skipping: absorbed)) { x, _ in x } == merged)
+  }
+
+  /// Sets that outgrow their slots many times over, merged both ways: every value once.
+  @Test func largeSetsMergeExactly() {
+    var a = state([.countDistinct])
+    var b = state([.countDistinct])
+    for i in 0..<300 {
+      add(&a, "A", .string("S\(i)"), line: 2 + i)
+      add(&b, "A", .string("S\(i + 200)"), line: 1000 + i)
+      add(&b, "B", .int(Int64(i % 150)), line: 2000 + i)
+      add(&a, "B", GroupTableTests.decimal("\(i % 75).0"), line: 3000 + i)
+    }
+    #expect(a.result(0, group: 0) == .int(300))
+    #expect(b.result(0, group: 1) == .int(150))
+    var ab = a
+    ab.merge(b)
+    #expect((0..<2).map { ab.result(0, group: $0) } == [.int(500), .int(150)])
+    var ba = b
+    ba.merge(a)
+    #expect((0..<2).map { ba.result(0, group: $0) } == [.int(500), .int(150)])
+    var probed = a
+    _ = probed.absorbMatching(b)
+    #expect((0..<2).map { probed.result(0, group: $0) } == [.int(500), .int(150)])
   }
 }
 
