@@ -61,7 +61,12 @@ struct DistinctValues {
   mutating func insert(_ value: Value, into group: Int) {
     encoder.reset()
     encoder.append(value, part: 0)
-    let key = encoder.comparable
+    insert(encoded: encoder.comparable, into: group)
+  }
+
+  /// Counts the value whose comparable bytes (KeyEncoder) are `key` in `group` unless the group
+  /// has an equal value already.
+  mutating func insert(encoded key: [UInt8], into group: Int) {
     insert(key, tag: key.withUnsafeBytes(ByteHash.of) >> 32, into: group)
   }
 

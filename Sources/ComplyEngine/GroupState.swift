@@ -56,6 +56,12 @@ struct GroupState {
   private var waiting: [Value]
   private var arriving: [Value]
   private var waitingPosition = 0
+  /// Per call: the column of a `count_distinct` of a bare text column, whose bytes the row
+  /// may hold; the encoded values of such calls for the two rows (empty when the value is in
+  /// `waiting`/`arriving` instead).
+  private let distinctTextColumns: [Int?]
+  private var waitingKeys: [KeyEncoder]
+  private var arrivingKeys: [KeyEncoder]
 
   /// Keys whose first row (after a merge) spelled them differently from the stored key.
   private var presentations: [Int: [Value]] = [:]
@@ -79,6 +85,9 @@ struct GroupState {
     distinct = Array(repeating: DistinctValues(), count: plan.calls.count)
     waiting = Array(repeating: .null, count: plan.calls.count)
     arriving = waiting
+    distinctTextColumns = plan.calls.map { $0.kind == .countDistinct ? $0.argument?.column : nil }
+    waitingKeys = Array(repeating: KeyEncoder(), count: plan.calls.count)
+    arrivingKeys = waitingKeys
   }
 
   /// Distinct groups so far.
@@ -88,10 +97,21 @@ struct GroupState {
   /// row (GroupTable.enqueue) with the row's position and argument values; `flush` folds the
   /// last row before the state is read.
   mutating func add(_ row: ParsedRow, frame: EvalFrame) {
-    for c in kinds.indices { arriving[c] = arguments[c]?(frame) ?? .null }
+    for c in kinds.indices {
+      // A text cell the row holds as bytes is encoded as it is, not made a String first.
+      if let column = distinctTextColumns[c] {
+        arrivingKeys[c].reset()
+        if let text = row.text(at: column) {
+          arrivingKeys[c].appendText(text, part: 0)
+          continue
+        }
+      }
+      arriving[c] = arguments[c]?(frame) ?? .null
+    }
     let position = Self.position(file: row.fileIndex, line: row.line)
     if let (group, isNew) = keys.enqueue(row, at: groupBy) { foldWaiting(into: group, isNew: isNew) }
     swap(&arriving, &waiting)
+    swap(&arrivingKeys, &waitingKeys)
     waitingPosition = position
   }
 
@@ -113,7 +133,12 @@ struct GroupState {
       case .count: counts[c][group] += 1
       case .countNonNull: if !v.isNull { counts[c][group] += 1 }
       case .countIf: if case .bool(true) = v { counts[c][group] += 1 }
-      case .countDistinct: if !v.isNull { distinct[c].insert(v, into: group) }
+      case .countDistinct:
+        if !waitingKeys[c].comparable.isEmpty {
+          distinct[c].insert(encoded: waitingKeys[c].comparable, into: group)
+        } else if !v.isNull {
+          distinct[c].insert(v, into: group)
+        }
       case .sum, .avg:
         guard let d = v.decimalValue else { break }
         addToSum(d, call: c, group: group)

@@ -298,7 +298,7 @@ struct Compiler {
       var inner = Compiler(registry: rowRegistry, today: today)
       let code = inner.compile(argument)
       compiled = CompiledExpression(
-        type: argument.type, references: inner.references, evaluate: code.evaluator)
+        type: argument.type, references: inner.references, column: Self.column(argument), evaluate: code.evaluator)
     }
     let key = kind.rawValue + "(" + (argument.map(ExprDebugPrinter.render) ?? "") + ")"
     let index = registry.addAggregate(

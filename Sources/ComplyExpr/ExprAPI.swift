@@ -307,10 +307,16 @@ public struct CompiledExpression: @unchecked Sendable {
   public let evaluate: (EvalFrame) -> Value
   /// Every ValueRef the expression reads (aggregate arguments excluded).
   public let references: Set<ValueRef>
+  /// The row column the expression reads when it is nothing but that column (its text can
+  /// then be taken as the row's bytes).
+  public let column: Int?
 
-  public init(type: ExprType, references: Set<ValueRef>, evaluate: @escaping (EvalFrame) -> Value) {
+  public init(
+    type: ExprType, references: Set<ValueRef>, column: Int? = nil, evaluate: @escaping (EvalFrame) -> Value
+  ) {
     self.type = type
     self.references = references
+    self.column = column
     self.evaluate = evaluate
   }
 }

@@ -318,6 +318,8 @@ struct GroupStateTests {
     add(&b, "A", .string("G2"), line: 10)
     add(&b, "A", .null, line: 11)
     add(&b, "C", .string("G1"), line: 12)
+    a.flush()
+    b.flush()
     #expect(a.result(0, group: 0) == .int(3))
     #expect(b.result(0, group: 0) == .int(4))
     let merged = ["A": "0 [2, 3, 4, 5, 7, 8, 9, 10, 11] [\"4\"]", "B": "0 [6] [\"1\"]", "C": "0 [12] [\"1\"]"]
@@ -343,6 +345,8 @@ struct GroupStateTests {
       add(&b, "B", .int(Int64(i % 150)), line: 2000 + i)
       add(&a, "B", GroupTableTests.decimal("\(i % 75).0"), line: 3000 + i)
     }
+    a.flush()
+    b.flush()
     #expect(a.result(0, group: 0) == .int(300))
     #expect(b.result(0, group: 1) == .int(150))
     var ab = a

@@ -89,6 +89,29 @@ struct TextCellTests {
     #expect(found.map(\.lines) == [[2, 3]])
   }
 
+  /// `count_distinct` of a text column encodes the bytes a row holds, or the String when a
+  /// `when` has already read the cell (rows 1 and 2 here): both spellings count once.
+  @Test func countDistinctCountsBothSpellingsOnceWhicheverWayTheCellWasRead() throws {
+    let rules = """
+      datasets:
+        roll:
+          files: ["roll.csv"]
+          columns: {班级: string, 序号: integer, 学生: string}
+      rules:
+        - id: D
+          dataset: roll
+          when: 序号 > 2 or 学生 != 'zzz'
+          group_by: [班级]
+          compute: {n: count_distinct(学生)}
+          require: n <= 1
+          message: "{班级} {n}"
+
+      """
+    let roll = "班级,序号,学生\n一班,1,Caf\u{E9}\n一班,2,张三\n一班,3,Cafe\u{301}\n一班,4,张三\n一班,5, \n二班,6,李四\n"
+    let found = try Workspace(rules: rules, files: ["roll.csv": roll]).check().violations
+    #expect(found.map(\.message) == ["一班 2"])
+  }
+
   @Test func aRowReadsPendingTextAsTheStringItSpells() {
     let row = RowValues(count: 2)
     let text: [UInt8] = Array("Cafe\u{301}".utf8)
