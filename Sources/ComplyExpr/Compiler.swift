@@ -77,7 +77,7 @@ struct Compiler {
     case .isNull(let operand, let negated):
       let x = compile(operand)
       if let column = Self.column(operand) {
-        return .dynamic { frame in .bool((frame.row?.isNull(at: column) ?? true) != negated) }
+        return .dynamic { frame in .bool((frame.withRow { $0.isNull(at: column) } ?? true) != negated) }
       }
       let a = x.evaluator
       return make([x]) { frame in .bool(a(frame).isNull != negated) }
@@ -94,14 +94,14 @@ struct Compiler {
       let column = Self.column(text)
       if let literal = LiteralAlternation(pattern: pattern) {
         return make([x]) { frame in
-          if let column, let bytes = frame.row?.text(at: column) { return .bool(literal.matches(utf8: bytes)) }
+          if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil { return .bool(literal.matches(utf8: bytes)) }
           guard case .string(let s) = a(frame) else { return .null }
           return .bool(literal.matches(s))
         }
       }
       if let sequence = ClassSequencePattern(pattern: pattern) {
         return make([x]) { frame in
-          if let column, let bytes = frame.row?.text(at: column) { return .bool(sequence.matches(utf8: bytes)) }
+          if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil { return .bool(sequence.matches(utf8: bytes)) }
           guard case .string(let s) = a(frame) else { return .null }
           return .bool(sequence.matches(s))
         }
@@ -126,7 +126,7 @@ struct Compiler {
   /// How a ValueRef is read; a missing row reads as null.
   static func read(_ ref: ValueRef) -> Code {
     switch ref {
-    case .column(let i): return .dynamic { frame in frame.row?.value(at: i) ?? .null }
+    case .column(let i): return .dynamic { frame in frame.withRow { $0.value(at: i) } ?? .null }
     case .join(let j, let c): return .dynamic { frame in frame.joins[j]?.value(at: c) ?? .null }
     case .group(let i): return .dynamic { frame in frame.group[i] }
     case .computed(let i): return .dynamic { frame in frame.computed[i] }
@@ -235,7 +235,7 @@ struct Compiler {
           return UnicodeNFC.withNFCBytes(s) { Array($0) }
         }
         return make([l]) { frame in
-          if let column, let bytes = frame.row?.text(at: column), UnicodeNFC.isStable(bytes) {
+          if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil, UnicodeNFC.isStable(bytes) {
             for text in texts where text.withUnsafeBufferPointer({ UnicodeNFC.bytesEqual($0, bytes) }) {
               return found
             }
@@ -249,7 +249,7 @@ struct Compiler {
       }
       let set = ValueSet(values)
       return make([l]) { frame in
-        if let column, let bytes = frame.row?.text(at: column) { return set.contains(utf8: bytes) ? found : missing }
+        if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil { return set.contains(utf8: bytes) ? found : missing }
         let x = a(frame)
         if x.isNull { return .null }
         return set.contains(x) ? found : missing
@@ -276,7 +276,7 @@ struct Compiler {
     case .datasetColumn(let dataset, let setColumn):
       let index = registry.setIndex(dataset: dataset, column: setColumn)
       return .dynamic { frame in
-        if let column, let bytes = frame.row?.text(at: column) {
+        if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil {
           return frame.sets[index].contains(utf8: bytes) ? found : missing
         }
         let x = a(frame)
