@@ -18,6 +18,11 @@ final class LookupTable {
     self.rows = rows
   }
 
+  /// Row `i`, not retained: the table keeps its rows.
+  func unmanagedRow(_ i: Int) -> Unmanaged<RowValues> {
+    rows.withUnsafeBufferPointer { Unmanaged.passUnretained($0[i]) }
+  }
+
   /// A table read only for `x in dataset.column`: the value sets of those columns, no rows.
   init(dataset: DatasetSpec, sets: [Int: ValueSet]) {
     self.dataset = dataset

@@ -104,6 +104,9 @@ final class RuleRunner {
   /// Per join: its key column when the key is that one column, whose text a row may hold as
   /// bytes (looked up without making a String).
   private let textJoinColumns: [Int?]
+  /// Each join's index and table, which `lookups` keeps alive, held so that a row's lookup
+  /// retains none of these objects that every worker shares.
+  private let joinTables: [(index: Unmanaged<JoinIndex>, table: Unmanaged<LookupTable>)]
 
   init(
     rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = [],
@@ -119,12 +122,13 @@ final class RuleRunner {
     condition = rule.condition.evaluate
     forbid = rule.rule.isForbid
     joinKeyParts = rule.joins.map { $0.left.map { $0 } }
+    joinTables = lookups.joins.map { (Unmanaged.passUnretained($0.index), Unmanaged.passUnretained($0.table)) }
     textJoinColumns = rule.joins.map { join in
       guard join.left.count == 1, case .column(let i) = join.left[0] else { return nil }
       return i
     }
     frame.sets = lookups.sets
-    frame.joins = Array(repeating: nil, count: rule.joins.count)
+    frame.resetJoins(count: rule.joins.count)
     joinKeys = rule.joins.map { Array(repeating: .null, count: $0.left.count) }
     groups = rule.aggregate.map { GroupState(plan: $0) }
     let readsKey = { (e: CompiledExpression) in
@@ -150,15 +154,17 @@ final class RuleRunner {
         frame.setJoin(j, joins.rows[slot])
         continue
       }
-      let found: ParsedRow?
+      let found: Unmanaged<RowValues>?
       if let column = textJoinColumns[j], let text = row.text(at: column) {
-        let (index, table) = lookups.joins[j]
-        found = index.row(utf8: text).map { table.rows[$0] }
+        let (index, table) = joinTables[j]
+        found = index._withUnsafeGuaranteedRef { $0.row(utf8: text) }.map { i in
+          table._withUnsafeGuaranteedRef { $0.unmanagedRow(i) }
+        }
       } else {
         found = lookUp(j, keys: &joinKeys) { ref in
           if case .column(let i) = ref { return row.value(at: i) }
           return .null
-        }
+        }.map { Unmanaged.passUnretained($0) }
       }
       frame.setJoin(j, found)
       if let joins {
@@ -298,7 +304,7 @@ final class RuleRunner {
       forbid = runner.forbid
       joinKeys = runner.rule.joins.map { Array(repeating: .null, count: $0.left.count) }
       frame.sets = runner.lookups.sets
-      frame.joins = Array(repeating: nil, count: runner.rule.joins.count)
+      frame.resetJoins(count: runner.rule.joins.count)
       frame.group = Array(repeating: .null, count: plan.groupBy.count)
       frame.aggregates = Array(repeating: .null, count: plan.calls.count)
     }
@@ -325,10 +331,11 @@ final class RuleRunner {
       for c in computed { frame.computed.append(c(frame)) }
       let frame = self.frame
       for j in 0..<joinCount {
-        frame.joins[j] = runner.lookUp(j, keys: &joinKeys) { ref in
+        let found = runner.lookUp(j, keys: &joinKeys) { ref in
           if case .group(let i) = ref { return frame.group[i] }
           return .null
         }
+        frame.setJoin(j, found.map { Unmanaged.passUnretained($0) })
       }
       return ComplyEngine.isViolation(condition(frame), forbid: forbid)
     }
@@ -391,7 +398,7 @@ final class RowJoinCache {
   private var slots: [Signature: Int] = [:]
   /// Per slot: the serial of the row whose lookup is stored, and what it found.
   @exclusivity(unchecked) fileprivate var serials: [Int] = []
-  @exclusivity(unchecked) fileprivate var rows: [ParsedRow?] = []
+  @exclusivity(unchecked) fileprivate var rows: [Unmanaged<RowValues>?] = []
 
   func slot(for join: CompiledJoin) -> Int {
     let signature = Signature(dataset: join.dataset, left: join.left, right: join.right)

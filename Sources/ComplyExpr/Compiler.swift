@@ -56,7 +56,7 @@ struct Compiler {
       references.insert(ref)
       return Self.read(ref)
     case .exists(let join, _):
-      return .dynamic { frame in .bool(frame.joins[join] != nil) }
+      return .dynamic { frame in .bool(frame.hasJoin(join)) }
     case .list, .namedList, .datasetColumn, .invalid:
       // The checker only lets lists appear after `in`, compiled by `membership`, and the
       // compiler only sees trees without errors.
@@ -127,7 +127,7 @@ struct Compiler {
   static func read(_ ref: ValueRef) -> Code {
     switch ref {
     case .column(let i): return .dynamic { frame in frame.withRow { $0.value(at: i) } ?? .null }
-    case .join(let j, let c): return .dynamic { frame in frame.joins[j]?.value(at: c) ?? .null }
+    case .join(let j, let c): return .dynamic { frame in frame.withJoin(j) { $0.value(at: c) } ?? .null }
     case .group(let i): return .dynamic { frame in frame.group[i] }
     case .computed(let i): return .dynamic { frame in frame.computed[i] }
     case .constant(let value): return .constant(value)

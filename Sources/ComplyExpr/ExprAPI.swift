@@ -63,7 +63,7 @@ public indirect enum ExprType: Hashable, Sendable, CustomStringConvertible {
 public enum ValueRef: Hashable, Sendable {
   /// A column of the rule's dataset: `frame.row.value(at:)`.
   case column(Int)
-  /// A column of the `join`-th joined row: `frame.joins[join]?.value(at:)` (null when unmatched).
+  /// A column of the `join`-th joined row: `frame.withJoin(join)` (null when unmatched).
   case join(Int, column: Int)
   /// A group column of an aggregate rule: `frame.group[i]`.
   case group(Int)
@@ -290,7 +290,6 @@ public final class EvalFrame {
   public func withRow<R>(_ body: (RowValues) -> R) -> R? {
     unmanagedRow?._withUnsafeGuaranteedRef(body)
   }
-  @exclusivity(unchecked) public var joins: [RowValues?] = []
   @exclusivity(unchecked) public var group: [Value] = []
   @exclusivity(unchecked) public var computed: [Value] = []
   @exclusivity(unchecked) public var aggregates: [Value] = []
@@ -307,9 +306,29 @@ public final class EvalFrame {
     if self.row !== row { self.row = row }
   }
 
-  public func setJoin(_ join: Int, _ row: RowValues?) {
+  /// Gives the frame `count` joins, none matched.
+  public func resetJoins(count: Int) {
+    joins = Array(repeating: nil, count: count)
+  }
+
+  /// Sets the row join `join` matched (nil: none). The frame does not keep it alive: the
+  /// caller does (the engine's rows belong to lookup tables that outlive every frame), so that
+  /// setting and reading a row shared by all workers' frames retains nothing.
+  public func setJoin(_ join: Int, _ row: Unmanaged<RowValues>?) {
     joins[join] = row
   }
+
+  /// Whether join `join` matched a row.
+  @inline(__always)
+  public func hasJoin(_ join: Int) -> Bool { joins[join] != nil }
+
+  /// `body` applied to the row of join `join`; nil when it matched none.
+  @inline(__always)
+  public func withJoin<R>(_ join: Int, _ body: (RowValues) -> R) -> R? {
+    joins[join]?._withUnsafeGuaranteedRef(body)
+  }
+
+  @exclusivity(unchecked) private var joins: [Unmanaged<RowValues>?] = []
 }
 
 /// A type-checked expression compiled to a closure.

@@ -100,10 +100,13 @@ struct AggregateTests {
     let frame = EvalFrame()
     frame.group = [.string("第一中学"), .int(9), .string("G1")]
     frame.computed = [.int(31)]
-    frame.joins = [TestRow([.int(30)])]
+    let plan = TestRow([.int(30)])
+    frame.resetJoins(count: 1)
+    frame.setJoin(0, Unmanaged.passUnretained(plan))
     #expect(show(expression.evaluate(frame)) == "bool true")
-    frame.joins = [nil]
+    frame.setJoin(0, nil)
     #expect(show(expression.evaluate(frame)) == "null")
+    withExtendedLifetime(plan) {}
   }
 
   @Test(arguments: ["sum(金额) > 0", "count() > 1", "max(金额) > 0", "count_if(已缴) > 0"])

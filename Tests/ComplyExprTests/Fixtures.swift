@@ -141,6 +141,7 @@ func evaluate(
   guard let expression = compiled(source, sourceLocation: sourceLocation) else { return "error" }
   let frame = EvalFrame()
   frame.row = Fixture.row(overrides)
-  frame.joins = [joined]
-  return show(expression.evaluate(frame))
+  frame.resetJoins(count: 1)
+  frame.setJoin(0, joined.map { Unmanaged.passUnretained($0) })
+  return withExtendedLifetime(joined) { show(expression.evaluate(frame)) }
 }

@@ -63,11 +63,14 @@ struct TemplateTests {
     #expect(isPII == pii)
     let frame = EvalFrame()
     frame.row = Fixture.row()
-    frame.joins = [TestRow([.null, .null, .string("李老师")])]
+    let teacher = TestRow([.null, .null, .string("李老师")])
+    frame.resetJoins(count: 1)
+    frame.setJoin(0, Unmanaged.passUnretained(teacher))
     #expect(compiled.render(frame, mask: true) == masked)
     if !pii {
       #expect(compiled.render(frame, mask: false) == masked)
     }
+    withExtendedLifetime(teacher) {}
   }
 
   @Test func unmaskedRenderingShowsPII() throws {
