@@ -82,6 +82,8 @@ final class RuleRunner {
   let builder: ViolationBuilder
   let waivers: [CompiledWaiver]
   let frame = EvalFrame()
+  /// The row `frame` holds (the frame keeps it alive, so the identity cannot be reused).
+  @exclusivity(unchecked) private var frameRow: ObjectIdentifier?
   @exclusivity(unchecked) var violations: [Violation] = []
   /// The groups of an aggregate rule until `finish`; nil for a row rule.
   @exclusivity(unchecked) private var groups: GroupState?
@@ -140,7 +142,11 @@ final class RuleRunner {
   }
 
   func consume(_ row: ParsedRow) {
-    frame.setRow(row)
+    // A worker passes the same row object every time (refilled): the frame is told once.
+    if frameRow != ObjectIdentifier(row) {
+      frame.row = row
+      frameRow = ObjectIdentifier(row)
+    }
     if groups != nil {
       if let when, !isTrue(when(frame)) { return }
       groups!.add(row, frame: frame)
@@ -231,6 +237,7 @@ final class RuleRunner {
     self.groups = nil
     groups.flush()
     frame.row = nil
+    frameRow = nil
     var states: [(state: GroupState, absorbed: [Bool]?)] = [(groups, nil)]
     if let leftover { states.append((leftover.state, leftover.absorbed)) }
     leftover = nil

@@ -290,6 +290,7 @@ public final class EvalFrame {
   public func withRow<R>(_ body: (RowValues) -> R) -> R? {
     unmanagedRow?._withUnsafeGuaranteedRef(body)
   }
+
   @exclusivity(unchecked) public var group: [Value] = []
   @exclusivity(unchecked) public var computed: [Value] = []
   @exclusivity(unchecked) public var aggregates: [Value] = []
@@ -297,14 +298,10 @@ public final class EvalFrame {
 
   public init() {}
 
-  // A rule runner's per-row writes. Made here because another module's accesses to these
-  // properties were checked at run time despite `@exclusivity(unchecked)` (the runtime's
-  // access set was ~2.5 % of a benchmark run's samples).
-
-  /// Makes `row` the frame's row; retains nothing when it already is (a worker refills one row).
-  public func setRow(_ row: RowValues) {
-    if self.row !== row { self.row = row }
-  }
+  // The joins: written for every row by a rule runner. Through methods here because another
+  // module's accesses to the properties were checked at run time despite
+  // `@exclusivity(unchecked)` (the runtime's access set was ~2.5 % of a benchmark run's
+  // samples).
 
   /// Gives the frame `count` joins, none matched.
   public func resetJoins(count: Int) {
