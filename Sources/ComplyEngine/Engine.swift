@@ -169,20 +169,12 @@ public enum Engine {
         inputs, spec: spec, workers: workers, progress: &progress, batchRows: options.batchRows)
       findings += FindingCollector.merged(workers.map(\.findings), dataset: spec)
       let names = inputs.map(\.display)
-      // Each rule's runners are merged and judged apart from the other rules', and a rule's
-      // groups are judged in slices: on all cores when there are several workers.
-      let parallel = workers.count > 1
-      let finish = { (r: Int) in
-        for (w, other) in runners.enumerated().dropFirst() {
-          runners[0][r].absorb(other[r], last: w == runners.count - 1)
-        }
-        runners[0][r].finish(files: names, concurrently: parallel)
+      // Each rule's runners are merged and its groups judged in steps, the steps of all rules
+      // run together: on all cores when there are several workers.
+      let steps = rules.indices.map { r in
+        runners[0][r].finishing(absorbing: runners.dropFirst().map { $0[r] }, files: names)
       }
-      if parallel {
-        Concurrently.forEach(rules.count, finish)
-      } else {
-        for r in rules.indices { finish(r) }
-      }
+      Concurrently.run(steps, onAllCores: workers.count > 1)
       for runner in runners[0] { violations += runner.violations }
       let rows = DatasetWorker.rowsPerFile(workers)
       for (i, input) in inputs.enumerated() { readFiles.append((name, input.display, digests[i], rows[i])) }

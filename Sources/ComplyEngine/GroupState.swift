@@ -190,33 +190,28 @@ struct GroupState {
     }
   }
 
-  /// Folds in the groups of `other` whose keys this state has, and leaves the others where
-  /// they are: the result tells, for each of `other`'s groups, whether it was folded in. The
-  /// two states then hold disjoint keys and are judged apart, and this table does not grow.
-  mutating func absorbMatching(_ other: GroupState) -> [Bool] {
-    // Looking keys up reads this table only, so slices of the other's groups are looked up on
-    // all cores; folding the matches in is then done in order on this thread.
-    let table = keys
-    let matches = UnsafeMutablePointer<Int>.allocate(capacity: max(1, other.count))
-    defer { matches.deallocate() }
-    let slice = 1 << 16
-    Concurrently.forEach((other.count + slice - 1) / slice) { k in
-      var scratch = KeyEncoder()
-      for g in k * slice..<min(other.count, (k + 1) * slice) {
-        let found =
-          other.presentations[g].map { table.lookUp($0, scratch: &scratch) }
-          ?? table.lookUp(group: g, in: other.keys, scratch: &scratch)
-        matches[g] = found ?? -1
-      }
+  /// Looks the keys of `other`'s groups `range` up in this state: `matches[g]` becomes the
+  /// group here with `g`'s key, or -1. Reads this state only, so several slices may be looked
+  /// up on different threads at once.
+  func lookUp(_ range: Range<Int>, of other: GroupState, into matches: UnsafeMutablePointer<Int>) {
+    var scratch = KeyEncoder()
+    for g in range {
+      let found =
+        other.presentations[g].map { keys.lookUp($0, scratch: &scratch) }
+        ?? keys.lookUp(group: g, in: other.keys, scratch: &scratch)
+      matches[g] = found ?? -1
     }
-    var absorbed = Array(repeating: false, count: other.count)
+  }
+
+  /// Folds in the groups of `other` that `lookUp` found here (`matches[g] >= 0` for every
+  /// group of `other`) and leaves the others where they are: the two states then hold disjoint
+  /// keys and are judged apart, and this table does not grow.
+  mutating func absorb(_ other: GroupState, matches: UnsafePointer<Int>) {
     var key: [Value] = []
     var stored: [Value] = []
     for g in 0..<other.count where matches[g] >= 0 {
       fold(g, of: other, into: matches[g], isNew: false, key: &key, stored: &stored)
-      absorbed[g] = true
     }
-    return absorbed
   }
 
   /// Folds group `g` of `other` into `group` (just opened with `g`'s first row when `isNew`):
