@@ -252,19 +252,24 @@ struct GroupState {
   }
 
   /// Keeps the earliest `lineLimit` lines of the two groups' first file (only the other's
-  /// when the group was just opened with its first row).
+  /// when the group was just opened with its first row). The lines are gathered in a buffer on
+  /// the stack: building arrays for them was most of the time spent folding matched groups.
   private mutating func mergeLines(_ group: Int, isNew: Bool, from other: GroupState, _ g: Int) {
-    let first = min(firstPositions[group], other.firstPositions[g])
-    let file = first >> Self.lineBits
-    var lines: [Int] = []
-    if !isNew, self.file(of: group) == file { lines += self.lines(of: group) }
-    if other.file(of: g) == file { lines += other.lines(of: g) }
-    lines.sort()
-    lines = Array(lines.prefix(Self.lineLimit))
-    firstPositions[group] = Self.position(file: file, line: lines[0])
-    lineCounts[group] = 1
-    lastExtra[group] = 0
-    for line in lines.dropFirst() { addLine(group, at: Self.position(file: file, line: line)) }
+    let file = min(firstPositions[group], other.firstPositions[g]) >> Self.lineBits
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Self.lineLimit) { buffer in
+      let lines = buffer.baseAddress!
+      var count = 0
+      if !isNew, self.file(of: group) == file { count += copyLines(of: group, to: lines) }
+      if other.file(of: g) == file { count += other.copyLines(of: g, to: lines + count) }
+      var kept = UnsafeMutableBufferPointer(start: lines, count: count)
+      kept.sort()
+      firstPositions[group] = Self.position(file: file, line: lines[0])
+      lineCounts[group] = 1
+      lastExtra[group] = 0
+      for line in kept.prefix(Self.lineLimit).dropFirst() {
+        addLine(group, at: Self.position(file: file, line: line))
+      }
+    }
   }
 
   private mutating func mergeAccumulators(_ group: Int, from other: GroupState, _ g: Int) {
@@ -327,13 +332,24 @@ struct GroupState {
 
   /// The group's stored lines in row order: the first row's, then up to 19 more of its file.
   func lines(of group: Int) -> [Int] {
-    var later: [Int] = []
-    var node = Int(lastExtra[group])
-    while node != 0 {
-      later.append(extraLines[node - 1])
-      node = Int(extraPrevious[node - 1])
+    Array(unsafeUninitializedCapacity: Int(lineCounts[group])) { buffer, count in
+      count = copyLines(of: group, to: buffer.baseAddress!)
     }
-    return [firstPositions[group] & (1 << Self.lineBits - 1)] + later.reversed()
+  }
+
+  /// Writes the group's stored lines in row order to `out` (room for `lineLimit`); returns
+  /// how many.
+  private func copyLines(of group: Int, to out: UnsafeMutablePointer<Int>) -> Int {
+    let count = Int(lineCounts[group])
+    out[0] = firstPositions[group] & (1 << Self.lineBits - 1)
+    var node = Int(lastExtra[group])
+    var i = count - 1
+    while node != 0 {
+      out[i] = extraLines[node - 1]
+      node = Int(extraPrevious[node - 1])
+      i -= 1
+    }
+    return count
   }
 
   /// The key of `group` as its first row had it, written into `key`.
