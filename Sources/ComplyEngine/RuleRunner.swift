@@ -327,11 +327,17 @@ final class RuleRunner {
       frame.joins = Array(repeating: nil, count: runner.rule.joins.count)
       frame.group = Array(repeating: .null, count: plan.groupBy.count)
       frame.aggregates = Array(repeating: .null, count: plan.calls.count)
+      frame.computed = Array(repeating: .null, count: plan.computed.count)
     }
 
     mutating func judge(_ group: Int, of groups: GroupState, files: [String]) {
       if readsKey { groups.decodeKey(group, into: &frame.group) }
-      for c in 0..<callCount { frame.aggregates[c] = groups.result(c, group: group) }
+      // One access to the frame's array for all calls: from this module every access to a
+      // frame property is checked at run time (its `@exclusivity(unchecked)` holds only
+      // inside ComplyExpr), and the checks were a quarter of judging the groups (perf).
+      frame.aggregates.withUnsafeMutableBufferPointer { results in
+        for c in 0..<callCount { results[c] = groups.result(c, group: group) }
+      }
       guard isViolation() else { return }
       if !readsKey { groups.decodeKey(group, into: &frame.group) }
       add(file: files[groups.file(of: group)], lines: groups.lines(of: group))
@@ -347,8 +353,8 @@ final class RuleRunner {
     /// Computes the group's `compute:` values and joins (its key and aggregates are in the
     /// frame) and evaluates the condition.
     private mutating func isViolation() -> Bool {
-      frame.computed.removeAll(keepingCapacity: true)
-      for c in computed { frame.computed.append(c(frame)) }
+      // Each value is stored once computed: a `compute:` may read the ones before it.
+      for (k, c) in computed.enumerated() { frame.computed[k] = c(frame) }
       let frame = self.frame
       for j in 0..<joinCount {
         frame.joins[j] = runner.lookUp(j, keys: &joinKeys) { ref in
