@@ -84,17 +84,17 @@ extension ComplyCommand {
         for s in result.skippedRules where format != .text { Terminal.note("skipped \(s.rule): \(s.reason)") }
       }
       for target in report {
-        let text = target.format.reporter.render(result, context: ReportContext(language: language))
-        try AtomicFileWriter.write(text, to: target.path)
+        let bytes = target.format.reporter.utf8(result, context: ReportContext(language: language))
+        try AtomicFileWriter.write(bytes, to: target.path)
       }
       // With --quiet and no --output the report goes nowhere: it is not rendered.
       if output != nil || !quiet {
         let colour = output == nil && format == .text && Terminal.wantsColour(1)
-        let text = format.reporter.render(result, context: ReportContext(colour: colour, language: language))
+        let bytes = format.reporter.utf8(result, context: ReportContext(colour: colour, language: language))
         if let output {
-          try AtomicFileWriter.write(text, to: output)
+          try AtomicFileWriter.write(bytes, to: output)
         } else {
-          FileHandle.standardOutput.write(Data(text.utf8))
+          FileHandle.standardOutput.write(Data(bytes))
         }
       }
       let failing =
