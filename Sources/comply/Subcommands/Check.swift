@@ -100,6 +100,7 @@ extension ComplyCommand {
       let failing =
         result.violations.contains { !$0.waived && $0.status == "new" && failOn.fails($0.severity) }
         || result.findings.contains { failOn.fails($0.severity) }
+      ProcessExit.leaveToExit(result)
       if failing { throw ExitCode(1) }
     }
   }
