@@ -2,8 +2,9 @@
 // row as it streams by; an aggregate rule folds rows into per-group accumulators (GroupState)
 // and judges the groups (with the expected groups added) when the dataset ends. Memory grows
 // with groups only. A dataset read by several workers has one runner per rule and worker;
-// `absorb` merges them before `finish`, which judges slices of the groups on several threads
-// when asked. ViolationBuilder turns both kinds of outcome into `Violation`s.
+// the first worker's runner is finished in steps (`finishing`) that merge the others into it
+// and judge slices of the groups, steps the engine runs for all rules together on all cores.
+// ViolationBuilder turns both kinds of outcome into `Violation`s.
 
 import ComplyCore
 import ComplyExpr
@@ -87,8 +88,6 @@ final class RuleRunner {
   @exclusivity(unchecked) var violations: [Violation] = []
   /// The groups of an aggregate rule until `finish`; nil for a row rule.
   @exclusivity(unchecked) private var groups: GroupState?
-  /// The last worker's groups that this runner's state did not have, judged from there.
-  private var leftover: (state: GroupState, absorbed: [Bool])?
   /// Whether judging a group reads its key (joins on group columns, the condition or a
   /// `compute:` naming a group column); if not, a key is decoded only for a violation.
   private let judgingReadsKey: Bool
@@ -210,77 +209,124 @@ final class RuleRunner {
     return index[keys[j]].map { table.rows[$0] }
   }
 
-  // MARK: - Aggregates
+  // MARK: - Finishing
 
-  /// Takes over the violations and groups of `other`, the same rule run over other rows. The
-  /// groups of the `last` worker are only probed: those this runner has are folded in, the
-  /// others stay in their state and are judged from there, so the table does not grow by them.
-  func absorb(_ other: RuleRunner, last: Bool) {
-    violations += other.violations
-    other.violations = []
-    guard var theirs = other.groups else { return }
-    other.groups = nil
-    groups?.flush()
-    theirs.flush()
-    if last, let absorbed = groups?.absorbMatching(theirs) {
-      leftover = (theirs, absorbed)
-    } else {
-      groups?.merge(theirs)
-    }
+  /// Judges every group, expected groups included, on the calling thread; call once after
+  /// the last row. `files` are the dataset's files in reading order.
+  func finish(files: [String]) {
+    Concurrently.run([finishing(absorbing: [], files: files)], onAllCores: false)
   }
 
-  /// Judges every group, expected groups included; call once after the last row. `files` are
-  /// the dataset's files in reading order; `concurrently` judges slices of the groups on all
-  /// cores (the violations are the same either way).
-  func finish(files: [String], concurrently: Bool = false) {
-    guard let plan = rule.aggregate, var groups else { return }
-    self.groups = nil
-    groups.flush()
-    frame.row = nil
-    frameRow = nil
-    var states: [(state: GroupState, absorbed: [Bool]?)] = [(groups, nil)]
-    if let leftover { states.append((leftover.state, leftover.absorbed)) }
-    leftover = nil
-    var expected: [[Value]] = []
-    if let expect = plan.expect, let table = lookups.expect {
-      expected = expectedGroups(expect, table: table, states: &states, groupCount: plan.groupBy.count)
-    }
-    let judged = states
-    // Slices of at least 32k groups, a few per core.
-    var slices: [(state: Int, range: Range<Int>)] = []
-    let size = concurrently ? max(1 << 15, judged.reduce(0) { $0 + $1.state.count } / (4 * Engine.cores)) : Int.max
-    for (i, s) in judged.enumerated() {
-      var start = 0
-      while start < s.state.count {
-        let end = start + min(size, s.state.count - start)
-        slices.append((i, start..<end))
-        start = end
+  /// The steps that finish the rule once the dataset has ended: take over the violations and
+  /// groups of `others` (the same rule's runners on the other workers, in worker order), then
+  /// judge every group, expected groups included. `files` are the dataset's files in reading
+  /// order. The engine runs the steps of all rules together (Concurrently.run): looking keys
+  /// up and judging slices of groups then share the cores with other rules' steps instead of
+  /// being parallel loops nested in a loop over rules.
+  ///
+  /// The groups of all but the last of `others` are merged into this runner's table. The last
+  /// one's are only looked up here, on all cores; those this runner has are folded in, the
+  /// others stay in their state and are judged from there, so the table does not grow by them.
+  func finishing(absorbing others: [RuleRunner], files: [String]) -> [Concurrently.Step] {
+    let work = Finishing()
+    let takeOver = Concurrently.Step.once { [self] in
+      for other in others {
+        violations += other.violations
+        other.violations = []
+      }
+      guard groups != nil else { return }
+      // Each state still holds its last row back (GroupState.add): folded in first.
+      groups!.flush()
+      for other in others.dropLast() {
+        guard let theirs = other.groups else { continue }
+        other.groups = nil
+        groups!.merge(theirs)
+      }
+      if let last = others.last, var theirs = last.groups {
+        last.groups = nil
+        theirs.flush()
+        work.leftover = theirs
+        work.matches = .allocate(capacity: theirs.count)
       }
     }
-    let found = UnsafeMutablePointer<[Violation]>.allocate(capacity: slices.count + 1)
-    found.initialize(repeating: [], count: slices.count + 1)
-    defer {
-      found.deinitialize(count: slices.count + 1)
+    guard let plan = rule.aggregate else { return [takeOver] }
+    let lookUpSlice = 1 << 16
+    let lookUp = Concurrently.Step(count: {
+      ((work.leftover?.count ?? 0) + lookUpSlice - 1) / lookUpSlice
+    }) { [self] k in
+      guard let theirs = work.leftover, let matches = work.matches else { return }
+      groups?.lookUp(k * lookUpSlice..<min(theirs.count, (k + 1) * lookUpSlice), of: theirs, into: matches)
+    }
+    let fold = Concurrently.Step.once { [self] in prepareJudging(plan, work) }
+    let judge = Concurrently.Step(count: { work.slices.count + 1 }) { [self] k in
+      var judge = GroupJudge(self, plan: plan)
+      if k == work.slices.count {
+        for key in work.expected { judge.judgeExpected(key) }
+      } else {
+        let (i, range) = work.slices[k]
+        let (state, skipped) = work.states[i]
+        for group in range where skipped?[group] ?? -1 < 0 {
+          judge.judge(group, of: state, files: files)
+        }
+      }
+      work.found[k] = judge.violations
+    }
+    let collect = Concurrently.Step.once { [self] in
+      for found in work.found { violations += found }
+      // The groups are freed here, rule by rule on all cores, not after every rule is done.
+      work.states = []
+    }
+    return [takeOver, lookUp, fold, judge, collect]
+  }
+
+  /// Folds the looked-up groups in, finds the expected groups and cuts the groups into slices
+  /// to judge.
+  private func prepareJudging(_ plan: AggregatePlan, _ work: Finishing) {
+    guard var mine = groups else { return }
+    groups = nil
+    var states: [(state: GroupState, skipped: UnsafeMutablePointer<Int>?)] = []
+    if let theirs = work.leftover, let matches = work.matches {
+      work.leftover = nil
+      mine.absorb(theirs, matches: matches)
+      states = [(mine, nil), (theirs, matches)]
+    } else {
+      states = [(mine, nil)]
+    }
+    if let expect = plan.expect, let table = lookups.expect {
+      work.expected = expectedGroups(expect, table: table, states: &states, groupCount: plan.groupBy.count)
+    }
+    // Slices of at least 32k groups, a few per core.
+    let size = max(1 << 15, states.reduce(0) { $0 + $1.state.count } / (4 * Engine.cores))
+    for (i, s) in states.enumerated() {
+      for start in stride(from: 0, to: s.state.count, by: size) {
+        work.slices.append((i, start..<min(s.state.count, start + size)))
+      }
+    }
+    work.states = states
+    work.found = .allocate(capacity: work.slices.count + 1)
+    work.found.initialize(repeating: [])
+  }
+
+  /// What the finishing steps hand each other.
+  private final class Finishing {
+    /// The last worker's groups, until the fold.
+    var leftover: GroupState?
+    /// For each of `leftover`'s groups, the group of this runner with its key, or -1.
+    var matches: UnsafeMutablePointer<Int>?
+    /// The states to judge; a state's groups whose entry in `skipped` is a group number were
+    /// folded into the runner's own state, and are skipped.
+    var states: [(state: GroupState, skipped: UnsafeMutablePointer<Int>?)] = []
+    var expected: [[Value]] = []
+    var slices: [(state: Int, range: Range<Int>)] = []
+    /// The violations of each slice, the expected groups' last; slices write their own
+    /// element from several threads at once, so it is not a Swift array.
+    var found: UnsafeMutableBufferPointer<[Violation]> = .init(start: nil, count: 0)
+
+    deinit {
+      matches?.deallocate()
+      found.deinitialize()
       found.deallocate()
     }
-    let judgeSlice = { (k: Int) in
-      var judge = GroupJudge(self, plan: plan)
-      let (i, range) = slices[k]
-      let (state, absorbed) = judged[i]
-      for group in range where absorbed?[group] != true {
-        judge.judge(group, of: state, files: files)
-      }
-      found[k] = judge.violations
-    }
-    if concurrently && slices.count > 1 {
-      Concurrently.forEach(slices.count, judgeSlice)
-    } else {
-      for k in slices.indices { judgeSlice(k) }
-    }
-    var judge = GroupJudge(self, plan: plan)
-    for key in expected { judge.judgeExpected(key) }
-    found[slices.count] = judge.violations
-    for k in 0...slices.count { violations += found[k] }
   }
 
   /// Judges groups with its own frame and join keys, so that slices of one rule's groups can
@@ -314,11 +360,17 @@ final class RuleRunner {
       frame.resetJoins(count: runner.rule.joins.count)
       frame.group = Array(repeating: .null, count: plan.groupBy.count)
       frame.aggregates = Array(repeating: .null, count: plan.calls.count)
+      frame.computed = Array(repeating: .null, count: plan.computed.count)
     }
 
     mutating func judge(_ group: Int, of groups: GroupState, files: [String]) {
       if readsKey { groups.decodeKey(group, into: &frame.group) }
-      for c in 0..<callCount { frame.aggregates[c] = groups.result(c, group: group) }
+      // One access to the frame's array for all calls: from this module every access to a
+      // frame property is checked at run time (its `@exclusivity(unchecked)` holds only
+      // inside ComplyExpr), and the checks were a quarter of judging the groups (perf).
+      frame.aggregates.withUnsafeMutableBufferPointer { results in
+        for c in 0..<callCount { results[c] = groups.result(c, group: group) }
+      }
       guard isViolation() else { return }
       if !readsKey { groups.decodeKey(group, into: &frame.group) }
       add(file: files[groups.file(of: group)], lines: groups.lines(of: group))
@@ -334,8 +386,8 @@ final class RuleRunner {
     /// Computes the group's `compute:` values and joins (its key and aggregates are in the
     /// frame) and evaluates the condition.
     private mutating func isViolation() -> Bool {
-      frame.computed.removeAll(keepingCapacity: true)
-      for c in computed { frame.computed.append(c(frame)) }
+      // Each value is stored once computed: a `compute:` may read the ones before it.
+      for (k, c) in computed.enumerated() { frame.computed[k] = c(frame) }
       let frame = self.frame
       for j in 0..<joinCount {
         let found = runner.lookUp(j, keys: &joinKeys) { ref in
@@ -358,13 +410,13 @@ final class RuleRunner {
   /// Keys of expected groups that no row produced: every observed `per` tuple crossed with the
   /// expect dataset's rows that agree with it on shared columns.
   private func expectedGroups(
-    _ expect: ExpectPlan, table: LookupTable, states: inout [(state: GroupState, absorbed: [Bool]?)],
+    _ expect: ExpectPlan, table: LookupTable, states: inout [(state: GroupState, skipped: UnsafeMutablePointer<Int>?)],
     groupCount: Int
   ) -> [[Value]] {
     var perTuples = Set<[Value]>()
     var key: [Value] = []
-    for (state, absorbed) in states {
-      for group in 0..<state.count where absorbed?[group] != true {
+    for (state, skipped) in states {
+      for group in 0..<state.count where skipped?[group] ?? -1 < 0 {
         state.decodeKey(group, into: &key)
         perTuples.insert(expect.perPositions.map { key[$0] })
       }
@@ -384,7 +436,7 @@ final class RuleRunner {
         for (position, column) in expect.suppliedPositions { key[position] = row.value(at: column) }
         let observed = states.indices.contains { i in
           guard let g = states[i].state.find(key) else { return false }
-          return states[i].absorbed?[g] != true
+          return states[i].skipped?[g] ?? -1 < 0
         }
         if !observed, seen.insert(key).inserted { out.append(key) }
       }

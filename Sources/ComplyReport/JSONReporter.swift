@@ -8,14 +8,33 @@ public enum JSONReporter: Reporter {
   public static let identifier = "json"
 
   public static func render(_ result: CheckResult, context: ReportContext) -> String {
-    document(result, context: context).serialized() + "\n"
+    String(decoding: utf8(result, context: context), as: UTF8.self)
+  }
+
+  /// Written as bytes: making a String of a 100 MB report (and appending its last newline)
+  /// validated and copied it on one thread, ~0.25 s of a 10M-row run (perf).
+  public static func utf8(_ result: CheckResult, context: ReportContext) -> [UInt8] {
+    var bytes = document(result, context: context).utf8()
+    bytes.append(UInt8(ascii: "\n"))
+    return bytes
   }
 
   public static func document(_ result: CheckResult, context: ReportContext) -> JSONValue {
-    var bySeverity: [(String, JSONValue)] = []
-    for severity in RuleSeverity.allCases {
-      bySeverity.append((severity.rawValue, .int(result.violations.filter { $0.severity == severity }.count)))
+    // Counted in one pass that reads each violation's fields in place: filtering the array
+    // once per count copied every violation (a retain and release per String) five times,
+    // ~0.2 s on one thread for the 140k violations of a 10M-row run (perf).
+    var severities: [RuleSeverity: Int] = [:]
+    var new = 0
+    var waived = 0
+    for k in result.violations.indices {
+      severities[result.violations[k].severity, default: 0] += 1
+      if result.violations[k].waived {
+        waived += 1
+      } else if result.violations[k].status == "new" {
+        new += 1
+      }
     }
+    let bySeverity = RuleSeverity.allCases.map { ($0.rawValue, JSONValue.int(severities[$0] ?? 0)) }
     let summary: JSONValue = .object([
       ("rules", .int(result.rules.count)),
       ("violations", .int(result.violations.count)),
@@ -26,15 +45,15 @@ public enum JSONReporter: Reporter {
       ("skipped_rules", .array(result.skippedRules.map {
         .object([("rule", .string($0.rule)), ("reason", .string($0.reason))])
       })),
-      ("new", .int(result.violations.filter { $0.status == "new" && !$0.waived }.count)),
-      ("waived", .int(result.violations.filter(\.waived).count)),
+      ("new", .int(new)),
+      ("waived", .int(waived)),
       ("resolved", .int(result.resolved.count)),
       ("provenance", provenance(result.provenance)),
     ])
     return .object([
       ("tool", .object([("name", .string("comply")), ("version", .string(context.toolVersion))])),
       ("summary", summary),
-      ("violations", .array(Concurrently.map(result.violations, violation))),
+      ("violations", .items(count: result.violations.count) { violation(result.violations[$0]) }),
       ("resolved", .array(result.resolved.map(violation))),
       ("findings", .array(result.findings.map(finding))),
     ])

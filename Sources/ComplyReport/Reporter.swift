@@ -23,6 +23,15 @@ public struct ReportContext: Sendable {
 public protocol Reporter {
   static var identifier: String { get }
   static func render(_ result: CheckResult, context: ReportContext) -> String
+  /// The text's UTF-8 bytes, as the CLI writes them; a format whose reports get large makes
+  /// them without a String in between.
+  static func utf8(_ result: CheckResult, context: ReportContext) -> [UInt8]
+}
+
+extension Reporter {
+  public static func utf8(_ result: CheckResult, context: ReportContext) -> [UInt8] {
+    Array(render(result, context: context).utf8)
+  }
 }
 
 /// The formats `--format` and `--report` accept, by identifier.

@@ -1,5 +1,6 @@
-// JSONValue's serialisation: escapes, layout, and large arrays (written in slices on several
-// threads) giving the same bytes as small ones written in order.
+// JSONValue's serialisation: escapes, layout, large arrays (written in slices on several
+// threads) giving the same bytes as small ones written in order, and arrays whose items are
+// made as they are written giving the same bytes as arrays of the items.
 
 import Testing
 
@@ -23,5 +24,14 @@ struct JSONWriterTests {
     }
     let expected = "[\n" + items.map { "  " + $0.serialized(indent: 1) }.joined(separator: ",\n") + "\n]"
     #expect(JSONValue.array(items).serialized() == expected)
+  }
+
+  @Test(arguments: [0, 3, JSONValue.parallelItems + 5])
+  func itemsMadeWhenWrittenLookLikeAnArrayOfThem(count: Int) {
+    func item(_ i: Int) -> JSONValue { .object([("n", .int(i)), ("text", .string("第\(i)条"))]) }
+    let made = JSONValue.object([("violations", .items(count: count, item: item))])
+    let built = JSONValue.object([("violations", .array((0..<count).map(item)))])
+    #expect(made.serialized() == built.serialized())
+    #expect(made.utf8() == Array(built.serialized().utf8))
   }
 }

@@ -84,22 +84,23 @@ extension ComplyCommand {
         for s in result.skippedRules where format != .text { Terminal.note("skipped \(s.rule): \(s.reason)") }
       }
       for target in report {
-        let text = target.format.reporter.render(result, context: ReportContext(language: language))
-        try AtomicFileWriter.write(text, to: target.path)
+        let bytes = target.format.reporter.utf8(result, context: ReportContext(language: language))
+        try AtomicFileWriter.write(bytes, to: target.path)
       }
       // With --quiet and no --output the report goes nowhere: it is not rendered.
       if output != nil || !quiet {
         let colour = output == nil && format == .text && Terminal.wantsColour(1)
-        let text = format.reporter.render(result, context: ReportContext(colour: colour, language: language))
+        let bytes = format.reporter.utf8(result, context: ReportContext(colour: colour, language: language))
         if let output {
-          try AtomicFileWriter.write(text, to: output)
+          try AtomicFileWriter.write(bytes, to: output)
         } else {
-          FileHandle.standardOutput.write(Data(text.utf8))
+          FileHandle.standardOutput.write(Data(bytes))
         }
       }
       let failing =
         result.violations.contains { !$0.waived && $0.status == "new" && failOn.fails($0.severity) }
         || result.findings.contains { failOn.fails($0.severity) }
+      ProcessExit.leaveToExit(result)
       if failing { throw ExitCode(1) }
     }
   }
