@@ -249,11 +249,11 @@ struct GroupState {
   func lookUp(_ range: Range<Int>, of other: GroupState, into matches: UnsafeMutablePointer<Int>) {
     precondition(!isHoldingRow && !other.isHoldingRow, "flush both states first")
     var scratch = KeyEncoder()
-    for g in range {
-      let found =
-        other.presentations[g].map { keys.lookUp($0, scratch: &scratch) }
-        ?? keys.lookUp(group: g, in: other.keys, scratch: &scratch)
-      matches[g] = found ?? -1
+    keys.lookUp(groups: range, in: other.keys, scratch: &scratch) { g, found in matches[g] = found ?? -1 }
+    // A key whose first row spelled it differently: the same key (its comparable bytes are
+    // the record's), looked up by its spelling as the merge stores it.
+    for (g, key) in other.presentations where range.contains(g) {
+      matches[g] = keys.lookUp(key, scratch: &scratch) ?? -1
     }
   }
 

@@ -137,14 +137,38 @@ struct GroupTable {
     return (h, slot, found)
   }
 
-  /// The group number of group `g` of `other`, nil when this table lacks its key. Reads
-  /// nothing but `scratch` is written, so several threads may look up at once.
-  func lookUp(group g: Int, in other: GroupTable, scratch: inout KeyEncoder) -> Int? {
-    other.load(g, into: &scratch)
-    return probe(scratch.comparable.withUnsafeBytes(hash), scratch.comparable).group
+  /// Calls `found` with each group `g` of `range` of `other` and its group number here (nil
+  /// when this table lacks the key), in order. Reads nothing but `scratch` is written, so
+  /// several threads may look up at once. The slots
+  /// of the next keys are prefetched, so that the memory latency of probing a table far larger
+  /// than the caches overlaps (merging two workers' tables looks millions of keys up).
+  func lookUp(
+    groups range: Range<Int>, in other: GroupTable, scratch: inout KeyEncoder, _ found: (Int, Int?) -> Void
+  ) {
+    let ahead = 8
+    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: ahead) { hashes in
+      slots.withUnsafeBufferPointer { slots in
+        let mask = slots.count - 1
+        // Group g's slot is prefetched `ahead` groups before it is probed; both share
+        // hashes[g % ahead], so the probe comes first.
+        for g in range.lowerBound..<range.upperBound + ahead {
+          let p = g - ahead
+          if p >= range.lowerBound {
+            other.load(p, into: &scratch)
+            found(p, probe(hashes[p % ahead], scratch.comparable).group)
+          }
+          if g < range.upperBound {
+            other.load(g, into: &scratch)
+            let h = scratch.comparable.withUnsafeBytes(hash)
+            comply_prefetch(slots.baseAddress! + (Int(UInt32(truncatingIfNeeded: h)) & mask))
+            hashes[g % ahead] = h
+          }
+        }
+      }
+    }
   }
 
-  /// The group number of `key`, nil when no row had it; like `lookUp(group:in:scratch:)`.
+  /// The group number of `key`, nil when no row had it; like `lookUp(groups:in:scratch:_:)`.
   func lookUp(_ key: [Value], scratch: inout KeyEncoder) -> Int? {
     scratch.reset()
     for (part, value) in key.enumerated() { scratch.append(value, part: part) }
