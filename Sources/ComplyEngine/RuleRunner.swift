@@ -119,8 +119,12 @@ final class RuleRunner {
     self.waivers = waivers
     self.lookups = lookups
     self.builder = builder
-    when = rule.when?.evaluate
-    condition = rule.condition.evaluate
+    // Calling a stored closure retains its context. Wrapped here, the context retained for
+    // every row is this runner's own, not the compiled rule's that every worker shares (two
+    // cores writing one reference count).
+    when = rule.when.map { when in { when.evaluate($0) } }
+    let condition = rule.condition.evaluate
+    self.condition = { condition($0) }
     forbid = rule.rule.isForbid
     joinKeyParts = rule.joins.map { $0.left.map { $0 } }
     joinTables = lookups.joins.map { (Unmanaged.passUnretained($0.index), Unmanaged.passUnretained($0.table)) }
