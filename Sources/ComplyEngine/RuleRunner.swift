@@ -122,7 +122,10 @@ final class RuleRunner {
     // Calling a stored closure retains its context. Wrapped here, the context retained for
     // every row is this runner's own, not the compiled rule's that every worker shares (two
     // cores writing one reference count).
-    when = rule.when.map { when in { when.evaluate($0) } }
+    when = rule.when.map { when in
+      let evaluate = when.evaluate
+      return { evaluate($0) }
+    }
     let condition = rule.condition.evaluate
     self.condition = { condition($0) }
     forbid = rule.rule.isForbid
