@@ -83,25 +83,26 @@ public final class RecordBatch: @unchecked Sendable {
 
 /// One record of a RecordBatch: its physical start line and its fields as UTF-8 bytes.
 public struct BatchRecord {
-  fileprivate let bytes: UnsafeMutablePointer<UInt8>
-  fileprivate let ends: UnsafeMutablePointer<Int>
-  fileprivate let firstField: Int
+  @usableFromInline let bytes: UnsafeMutablePointer<UInt8>
+  @usableFromInline let ends: UnsafeMutablePointer<Int>
+  @usableFromInline let firstField: Int
   /// The number of fields (a record that does not match the header is kept as it is).
   public let count: Int
   /// The physical line (1-based) of the file where the record starts.
   public let line: Int
 
-  /// Calls `body` with the unescaped UTF-8 bytes of field `index` (`0 ..< count`).
-  @inline(__always)
-  public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+  /// The unescaped UTF-8 bytes of field `index` (`0 ..< count`), valid until the batch is
+  /// emptied. Inlinable, so that decoding a cell in another module is a load, not a call.
+  @inlinable
+  public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
     precondition(index >= 0 && index < count, "field index out of range")
     let f = firstField + index
     let start = f == 0 ? 0 : ends[f - 1]
-    return try body(UnsafeBufferPointer(start: bytes + start, count: ends[f] - start))
+    return UnsafeBufferPointer(start: bytes + start, count: ends[f] - start)
   }
 
   /// Field `index` (`0 ..< count`) as a string.
   public func string(_ index: Int) -> String {
-    withField(index) { String(decoding: $0, as: UTF8.self) }
+    String(decoding: field(index), as: UTF8.self)
   }
 }

@@ -185,18 +185,16 @@ struct RowDecoder {
         row.set(.null, at: i)
         continue
       }
-      let valid = record.withField(f) { bytes in
-        // Text stays bytes in the batch until a rule reads it as a String.
-        if cell.type == .string {
-          let text = ValueParser.trim(bytes)
-          if text.isEmpty { row.set(.null, at: i) } else { row.setText(text, at: i) }
-          return true
-        }
-        guard let parsed = ValueParser.parse(bytes: bytes, as: cell.type, grades: cell.grades) else { return false }
-        row.set(parsed, at: i)
-        return true
+      let bytes = record.field(f)
+      // Text stays bytes in the batch until a rule reads it as a String.
+      if cell.type == .string {
+        let text = ValueParser.trim(bytes)
+        if text.isEmpty { row.set(.null, at: i) } else { row.setText(text, at: i) }
+        continue
       }
-      if !valid {
+      if let parsed = ValueParser.parse(bytes: bytes, as: cell.type, grades: cell.grades) {
+        row.set(parsed, at: i)
+      } else {
         row.set(.null, at: i)
         findings.invalidValue(
           file: file, fileIndex: row.fileIndex, line: record.line, columnIndex: i,

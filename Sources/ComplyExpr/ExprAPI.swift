@@ -199,9 +199,9 @@ public final class Scope: @unchecked Sendable {
 open class RowValues {
   public final let count: Int
   /// The typed values; a cell whose text is pending holds a stale value.
-  private final let cells: UnsafeMutablePointer<Value>
+  @usableFromInline final let cells: UnsafeMutablePointer<Value>
   /// Per cell: the pending text's bytes (never empty), or an empty buffer.
-  private final let texts: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
+  @usableFromInline final let texts: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
 
   public init(_ values: [Value]) {
     count = values.count
@@ -228,7 +228,10 @@ open class RowValues {
   /// The values as an array (a copy).
   public final var values: [Value] { (0..<count).map(value(at:)) }
 
-  @inline(__always)
+  // The accessors are inlinable: the decoder and the group tables (ComplyEngine) call them for
+  // every cell, and a call across modules each time cost more than the access.
+
+  @inlinable
   public final func value(at column: Int) -> Value {
     precondition(column >= 0 && column < count, "column out of range")
     if texts[column].count != 0 { makeString(column) }
@@ -237,7 +240,7 @@ open class RowValues {
 
   /// The bytes of a text cell not yet made a String (valid UTF-8, trimmed, not empty, in no
   /// particular normal form); nil when the cell holds its value.
-  @inline(__always)
+  @inlinable
   public final func text(at column: Int) -> UnsafeBufferPointer<UInt8>? {
     precondition(column >= 0 && column < count, "column out of range")
     let bytes = texts[column]
@@ -245,13 +248,13 @@ open class RowValues {
   }
 
   /// Whether the cell is null, without making a pending text a String.
-  @inline(__always)
+  @inlinable
   public final func isNull(at column: Int) -> Bool {
     precondition(column >= 0 && column < count, "column out of range")
     return texts[column].count == 0 && cells[column].isNull
   }
 
-  @inline(__always)
+  @inlinable
   public final func set(_ value: Value, at column: Int) {
     texts[column] = UnsafeBufferPointer(start: nil, count: 0)
     cells[column] = value
@@ -259,14 +262,14 @@ open class RowValues {
 
   /// Sets a string cell to the text `bytes` (valid UTF-8, not empty), read as a String only
   /// when needed; the bytes must stay valid until the cell is set again.
-  @inline(__always)
+  @inlinable
   public final func setText(_ bytes: UnsafeBufferPointer<UInt8>, at column: Int) {
     precondition(!bytes.isEmpty, "an empty text is null")
     texts[column] = bytes
   }
 
-  @inline(never)
-  private final func makeString(_ column: Int) {
+  @usableFromInline @inline(never)
+  final func makeString(_ column: Int) {
     cells[column] = .string(String(decoding: texts[column], as: UTF8.self))
     texts[column] = UnsafeBufferPointer(start: nil, count: 0)
   }
