@@ -96,7 +96,7 @@ public struct TextIndex: Sendable {
   }
 
   private mutating func grow() {
-    var bigger = [UInt64](repeating: 0, count: slots.count * 2)
+    var bigger = [UInt64].zeroedSlots(slots.count * 2)
     let mask = bigger.count - 1
     arena.withUnsafeBytes { stored in
       for slot in slots where slot != 0 {

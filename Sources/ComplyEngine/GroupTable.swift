@@ -288,7 +288,7 @@ struct GroupTable {
   }
 
   private mutating func grow(to size: Int? = nil) {
-    var bigger = [UInt64](repeating: 0, count: size ?? slots.count * 2)
+    var bigger = [UInt64].zeroedSlots(size ?? slots.count * 2)
     let mask = bigger.count - 1
     for slot in slots where slot != 0 {
       let group = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1

@@ -1,4 +1,5 @@
-// ByteHash: word-at-a-time equality and hashing must see every byte of every length.
+// ByteHash: word-at-a-time equality and hashing must see every byte of every length; the hash
+// tables' slot arrays (HugePages) start empty.
 
 import ComplyCore
 import Testing
@@ -35,5 +36,15 @@ struct ByteHashTests {
     let zeros = [UInt8](repeating: 0, count: 16)
     let hashes = Set((0...16).map { n in zeros.withUnsafeBytes { ByteHash.of(UnsafeRawBufferPointer(rebasing: $0[..<n])) } })
     #expect(hashes.count == 17)
+  }
+}
+
+struct HugePagesTests {
+  /// Slot arrays are all zeros, whether or not they span the 2 MiB pages advised huge.
+  @Test(arguments: [0, 1, 300_000, 1 << 20])
+  func zeroedSlotsAreZero(count: Int) {
+    let slots = [UInt64].zeroedSlots(count)
+    #expect(slots.count == count)
+    #expect(slots.allSatisfy { $0 == 0 })
   }
 }
