@@ -3,6 +3,10 @@
 // is evaluated here and becomes a constant. Three-valued logic (SQL) lives in these closures:
 // a null operand makes a comparison or arithmetic null; `and`/`or` use Kleene logic.
 //
+// A bare column tested by `is null`, `in` or a byte-run pattern first asks the row for the
+// cell's bytes (RowValues.text): a text cell the row still holds as bytes is answered from
+// them, without making it a String; any other cell takes the Value path.
+//
 // Compiling has side effects on the registries: aggregate calls and `dataset.column` sets
 // are registered here, only for expressions that type-checked.
 
