@@ -76,8 +76,17 @@ enum UTF8Check {
         i += 8
       }
       guard i < count else { break }
-      if base[i] < 0x80 {
+      let lead = base[i]
+      if lead < 0x80 {
         i += 1
+        continue
+      }
+      // Most Chinese text: a three-byte sequence whose second byte may be any continuation
+      // byte (leads E1–EC, EE, EF), checked without the general classification.
+      if lead &- 0xE1 < 0x0F, lead != 0xED, i + 2 < count,
+        base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80
+      {
+        i += 3
         continue
       }
       switch sequence(base, count: count, at: i) {
