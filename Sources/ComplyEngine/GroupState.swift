@@ -249,12 +249,9 @@ struct GroupState {
   func lookUp(_ range: Range<Int>, of other: GroupState, into matches: UnsafeMutablePointer<Int>) {
     precondition(!isHoldingRow && !other.isHoldingRow, "flush both states first")
     var scratch = KeyEncoder()
+    // A key spelled differently by its first row (`presentations`) has the record's
+    // comparable bytes all the same: the record finds it.
     keys.lookUp(groups: range, in: other.keys, scratch: &scratch) { g, found in matches[g] = found ?? -1 }
-    // A key whose first row spelled it differently: the same key (its comparable bytes are
-    // the record's), looked up by its spelling as the merge stores it.
-    for (g, key) in other.presentations where range.contains(g) {
-      matches[g] = keys.lookUp(key, scratch: &scratch) ?? -1
-    }
   }
 
   /// Folds in the groups of `other` that `lookUp` found here (`matches[g] >= 0` for every

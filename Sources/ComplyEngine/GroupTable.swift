@@ -168,13 +168,6 @@ struct GroupTable {
     }
   }
 
-  /// The group number of `key`, nil when no row had it; like `lookUp(groups:in:scratch:_:)`.
-  func lookUp(_ key: [Value], scratch: inout KeyEncoder) -> Int? {
-    scratch.reset()
-    for (part, value) in key.enumerated() { scratch.append(value, part: part) }
-    return probe(scratch.comparable.withUnsafeBytes(hash), scratch.comparable).group
-  }
-
   /// Copies group `g`'s record, as it is, into `encoder`.
   private func load(_ g: Int, into encoder: inout KeyEncoder) {
     let (page, offset) = Self.split(locations[g])

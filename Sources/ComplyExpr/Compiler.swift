@@ -98,14 +98,14 @@ struct Compiler {
       let column = Self.column(text)
       if let literal = LiteralAlternation(pattern: pattern) {
         return make([x]) { frame in
-          if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil { return .bool(literal.matches(utf8: bytes)) }
+          if let column, let bytes = frame.text(at: column) { return .bool(literal.matches(utf8: bytes)) }
           guard case .string(let s) = a(frame) else { return .null }
           return .bool(literal.matches(s))
         }
       }
       if let sequence = ClassSequencePattern(pattern: pattern) {
         return make([x]) { frame in
-          if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil { return .bool(sequence.matches(utf8: bytes)) }
+          if let column, let bytes = frame.text(at: column) { return .bool(sequence.matches(utf8: bytes)) }
           guard case .string(let s) = a(frame) else { return .null }
           return .bool(sequence.matches(s))
         }
@@ -239,7 +239,7 @@ struct Compiler {
           return UnicodeNFC.withNFCBytes(s) { Array($0) }
         }
         return make([l]) { frame in
-          if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil, UnicodeNFC.isStable(bytes) {
+          if let column, let bytes = frame.text(at: column), UnicodeNFC.isStable(bytes) {
             for text in texts where text.withUnsafeBufferPointer({ UnicodeNFC.bytesEqual($0, bytes) }) {
               return found
             }
@@ -253,7 +253,7 @@ struct Compiler {
       }
       let set = ValueSet(values)
       return make([l]) { frame in
-        if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil { return set.contains(utf8: bytes) ? found : missing }
+        if let column, let bytes = frame.text(at: column) { return set.contains(utf8: bytes) ? found : missing }
         let x = a(frame)
         if x.isNull { return .null }
         return set.contains(x) ? found : missing
@@ -280,7 +280,7 @@ struct Compiler {
     case .datasetColumn(let dataset, let setColumn):
       let index = registry.setIndex(dataset: dataset, column: setColumn)
       return .dynamic { frame in
-        if let column, let bytes = frame.withRow({ $0.text(at: column) }) ?? nil {
+        if let column, let bytes = frame.text(at: column) {
           return frame.sets[index].contains(utf8: bytes) ? found : missing
         }
         let x = a(frame)

@@ -294,6 +294,13 @@ public final class EvalFrame {
     unmanagedRow?._withUnsafeGuaranteedRef(body)
   }
 
+  /// The bytes of the row's cell `column` while it is a text not yet made a String
+  /// (RowValues.text); nil otherwise, or without a row.
+  @inline(__always)
+  public func text(at column: Int) -> UnsafeBufferPointer<UInt8>? {
+    withRow { $0.text(at: column) } ?? nil
+  }
+
   @exclusivity(unchecked) public var group: [Value] = []
   @exclusivity(unchecked) public var computed: [Value] = []
   @exclusivity(unchecked) public var aggregates: [Value] = []

@@ -92,6 +92,18 @@ struct CheckCommandTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.json"])
   }
 
+  /// An output that cannot be written is an error naming it (exit 2); nothing is left behind.
+  @Test func anUnwritableOutputIsAnError() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-unwritable-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("missing/report.json").path
+    let r = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", out], in: basic)
+    #expect(r.status == 2)
+    #expect(r.stderr.hasSuffix("comply: error: cannot write '\(out)': No such file or directory\n"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+  }
+
   @Test func quietStillWritesTheOutputFile() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-quiet-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

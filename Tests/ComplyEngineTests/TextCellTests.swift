@@ -71,6 +71,9 @@ struct TextCellTests {
     // ICU matches code points: the decomposed spelling has no é to match.
     #expect(try violations("matches(学校, '^Café')") == ["Caf\u{E9}|1"])
     #expect(try violations("matches(学校, '^Caf')") == ["Caf\u{E9}|1", "Cafe\u{301}|2"])
+    // Class sequences (ClassSequencePattern) on the bytes: code points, as ICU sees them.
+    #expect(try violations("matches(学校, '^Café$')") == ["Caf\u{E9}|1"])
+    #expect(try violations("matches(学校, '^Caf[a-z]+')") == ["Cafe\u{301}|2"])
   }
 
   @Test func bothSpellingsAreOneGroupShownAsTheFirstRowWroteIt() throws {
