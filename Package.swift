@@ -18,7 +18,7 @@ let package = Package(
       name: "CLibYAML", pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]),
     .target(name: "CPrefetch"),
-    .target(name: "ComplyCore"),
+    .target(name: "ComplyCore", dependencies: ["CPrefetch"]),
     .target(name: "ComplyYAML", dependencies: ["CLibYAML", "ComplyCore"]),
     .target(name: "ComplyCSV", dependencies: ["ComplyCore"]),
     .target(name: "ComplyExpr", dependencies: ["ComplyCore"]),

@@ -31,6 +31,16 @@ public final class ValueSet: Sendable, ExpressibleByArrayLiteral {
     texts.find(utf8: bytes) != nil
   }
 
+  /// Starts loading what `contains(utf8:)` of the text will read first (TextIndex.prefetchSlot).
+  public func prefetchSlot(utf8 bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    texts.prefetchSlot(utf8: bytes)
+  }
+
+  /// Starts loading the member the slot of `hash` names (TextIndex.prefetchEntry).
+  public func prefetchEntry(hash: UInt64) {
+    texts.prefetchEntry(hash: hash)
+  }
+
   public func contains(_ value: Value) -> Bool {
     if case .string(let s) = value { return texts.find(s) != nil }
     return others.contains(value)

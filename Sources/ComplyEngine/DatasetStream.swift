@@ -10,6 +10,7 @@
 
 import ComplyCSV
 import ComplyCore
+import ComplyExpr
 import ComplyRules
 import Foundation
 
@@ -21,19 +22,65 @@ struct FileBatch {
   let fileIndex: Int
 }
 
+/// Rows a worker decoded from consecutive records of one batch, in reading order. A worker
+/// hands its rules a window at a time, and each rule goes through the whole window before the
+/// next: its closures and tables stay in cache, and it can prefetch the memory its rows will
+/// probe (a group's slot, a set member) a few rows ahead of needing it.
+struct RowWindow {
+  static let capacity = 32
+
+  /// The rows, which the worker keeps alive: held unmanaged, so reading one retains nothing.
+  let rows: UnsafeBufferPointer<Unmanaged<ParsedRow>>
+
+  var count: Int { rows.count }
+
+  /// `body` applied to row `k`.
+  @inline(__always)
+  func withRow<R>(_ k: Int, _ body: (ParsedRow) -> R) -> R {
+    rows[k]._withUnsafeGuaranteedRef(body)
+  }
+
+  /// Calls `body` with windows of `rows` in order (rows made outside a worker: examples, tests).
+  static func over(_ rows: [ParsedRow], _ body: (RowWindow) -> Void) {
+    let unmanaged = rows.map(Unmanaged.passUnretained)
+    withExtendedLifetime(rows) {
+      unmanaged.withUnsafeBufferPointer { all in
+        for start in stride(from: 0, to: all.count, by: capacity) {
+          body(RowWindow(rows: UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + capacity)])))
+        }
+      }
+    }
+  }
+
+  /// Row `k` as a frame borrows it (EvalFrame.lendRow).
+  @inline(__always)
+  func values(_ k: Int) -> Unmanaged<RowValues> {
+    .fromOpaque(rows[k].toOpaque())
+  }
+}
+
 /// One worker's share of a dataset: it decodes the rows of the batches it is given and hands
-/// each well-formed row to `consume`.
+/// them to `consume` a window at a time.
 final class DatasetWorker: @unchecked Sendable {
   let findings = FindingCollector()
   /// Well-formed rows per file index.
   @exclusivity(unchecked) private(set) var rows: [Int]
-  private let row: ParsedRow
-  private let consume: (ParsedRow) -> Void
+  /// The window's rows, reused for every window, and the same unmanaged.
+  private let window: [ParsedRow]
+  private let windowRows: UnsafeMutableBufferPointer<Unmanaged<ParsedRow>>
+  @exclusivity(unchecked) private var serial = 0
+  private let consume: (RowWindow) -> Void
 
-  init(columnCount: Int, fileCount: Int, consume: @escaping (ParsedRow) -> Void) {
-    row = ParsedRow(columnCount: columnCount)
+  init(columnCount: Int, fileCount: Int, consume: @escaping (RowWindow) -> Void) {
+    window = (0..<RowWindow.capacity).map { _ in ParsedRow(columnCount: columnCount) }
+    windowRows = .allocate(capacity: RowWindow.capacity)
+    _ = windowRows.initialize(from: window.map(Unmanaged.passUnretained))
     rows = Array(repeating: 0, count: fileCount)
     self.consume = consume
+  }
+
+  deinit {
+    windowRows.deallocate()
   }
 
   /// Well-formed rows per file index, over all the workers of a dataset.
@@ -43,16 +90,32 @@ final class DatasetWorker: @unchecked Sendable {
     return rows
   }
 
-  /// Checks the batch's rows. The row's text cells point into the batch: nothing reads the
-  /// row once the batch is done (the next record's decoding sets every cell).
+  /// Checks the batch's rows. The rows' text cells point into the batch: a window never
+  /// outlives its batch, and the next record decoded into a row sets every cell.
   func process(_ batch: FileBatch) {
-    row.file = batch.file
-    row.fileIndex = batch.fileIndex
-    for k in 0..<batch.records.count where batch.decoder.decode(batch.records[k], into: row, findings: findings) {
-      rows[batch.fileIndex] += 1
-      row.serial &+= 1
-      consume(row)
+    for row in window {
+      row.file = batch.file
+      row.fileIndex = batch.fileIndex
     }
+    var filled = 0
+    var wellFormed = 0
+    for k in 0..<batch.records.count {
+      let decoded = windowRows[filled]._withUnsafeGuaranteedRef { row in
+        guard batch.decoder.decode(batch.records[k], into: row, findings: findings) else { return false }
+        row.serial = serial
+        return true
+      }
+      guard decoded else { continue }
+      serial &+= 1
+      wellFormed += 1
+      filled += 1
+      if filled == RowWindow.capacity {
+        consume(RowWindow(rows: UnsafeBufferPointer(windowRows)))
+        filled = 0
+      }
+    }
+    if filled > 0 { consume(RowWindow(rows: UnsafeBufferPointer(rebasing: windowRows[..<filled]))) }
+    rows[batch.fileIndex] += wellFormed
   }
 }
 

@@ -161,8 +161,8 @@ public enum Engine {
         // Unmanaged: `runners` keeps them alive, so calling one need not retain and release
         // it (about 3 % of a run's samples, once per rule and row).
         let each = mine.map { Unmanaged.passUnretained($0) }
-        return DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
-          for runner in each { runner._withUnsafeGuaranteedRef { $0.consume(row) } }
+        return DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { window in
+          for runner in each { runner._withUnsafeGuaranteedRef { $0.consume(window) } }
         }
       }
       let digests = try DatasetStream.run(
@@ -334,8 +334,12 @@ public enum Engine {
     guard let onlyColumns else {
       // Rows are kept in reading order (joins name the first of two equal keys): one worker.
       var rows: [ParsedRow] = []
-      let worker = DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
-        rows.append(ParsedRow(values: row.values, file: row.file, fileIndex: row.fileIndex, line: row.line))
+      let worker = DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { window in
+        for k in 0..<window.count {
+          window.withRow(k) { row in
+            rows.append(ParsedRow(values: row.values, file: row.file, fileIndex: row.fileIndex, line: row.line))
+          }
+        }
       }
       let digests = try DatasetStream.run(inputs, spec: spec, workers: [worker], progress: &progress)
       return (
@@ -348,8 +352,12 @@ public enum Engine {
     let workerCount = bytes >= parallelThreshold ? cores : 1
     let gathered = (0..<workerCount).map { _ in ColumnValues() }
     let workers = gathered.map { mine in
-      DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { row in
-        for c in onlyColumns where !row.isNull(at: c) { mine.values[c, default: []].append(row.value(at: c)) }
+      DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { window in
+        for k in 0..<window.count {
+          window.withRow(k) { row in
+            for c in onlyColumns where !row.isNull(at: c) { mine.values[c, default: []].append(row.value(at: c)) }
+          }
+        }
       }
     }
     let digests = try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress)

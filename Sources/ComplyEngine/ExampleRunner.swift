@@ -69,7 +69,7 @@ public enum ExampleRunner {
     let runner = RuleRunner(
       rule: rule, lookups: try store.bind(rule),
       builder: ViolationBuilder(mask: false, fingerprinter: Fingerprinter(secret: nil)))
-    for row in given[rule.dataset.name] ?? [] { runner.consume(row) }
+    RowWindow.over(given[rule.dataset.name] ?? [], runner.consume)
     runner.finish(files: ["example"])
     let count = runner.violations.count
     let passed: Bool

@@ -16,6 +16,7 @@
 // earliest first row wins (its key presentation, file and line), stored lines are the
 // earliest of the first file, and a `min`/`max` tie keeps the earliest row's value.
 
+import CPrefetch
 import ComplyCore
 import ComplyExpr
 import ComplyRules
@@ -29,7 +30,7 @@ struct GroupState {
   private let groupBy: [Int]
   private let kinds: [AggregateKind]
   private let types: [ExprType]
-  private let arguments: [((EvalFrame) -> Value)?]
+  private let argumentEvaluators: [((EvalFrame) -> Value)?]
   private var keys: GroupTable
 
   // One column per call; the columns of kinds a call does not use stay empty.
@@ -51,17 +52,15 @@ struct GroupState {
   /// The stored line before each extra line, coded like `lastExtra`.
   private var extraPrevious: [UInt32] = []
 
-  /// The argument values of the row `add` holds back and of the row arriving, and the
-  /// position of the one held back.
-  private var waiting: [Value]
-  private var arriving: [Value]
-  private var waitingPosition = 0
+  /// The argument values of the row being folded.
+  private var arguments: [Value]
   /// Per call: the column of a `count_distinct` of a bare text column, whose bytes the row
-  /// may hold; the encoded values of such calls for the two rows (empty when the value is in
-  /// `waiting`/`arriving` instead).
+  /// may hold; the encoded value of such a call for the row being folded (empty when the
+  /// value is in `arguments` instead).
   private let distinctTextColumns: [Int?]
-  private var waitingKeys: [KeyEncoder]
-  private var arrivingKeys: [KeyEncoder]
+  private var distinctKeys: [KeyEncoder]
+  /// Per staged row of a window: the group its slot suggests, or -1.
+  private var candidates = [Int](repeating: -1, count: RowWindow.capacity)
 
   /// Keys whose first row (after a merge) spelled them differently from the stored key.
   private var presentations: [Int: [Value]] = [:]
@@ -74,7 +73,7 @@ struct GroupState {
     groupBy = plan.groupBy
     kinds = plan.calls.map(\.kind)
     types = plan.calls.map(\.type)
-    arguments = plan.calls.map { $0.argument?.evaluate }
+    argumentEvaluators = plan.calls.map { $0.argument?.evaluate }
     keys = GroupTable(arity: plan.groupBy.count)
     let columns = Array(repeating: [Int](), count: plan.calls.count)
     counts = columns
@@ -83,59 +82,76 @@ struct GroupState {
     extremes = Array(repeating: [], count: plan.calls.count)
     extremePositions = Array(repeating: [], count: plan.calls.count)
     distinct = Array(repeating: DistinctValues(), count: plan.calls.count)
-    waiting = Array(repeating: .null, count: plan.calls.count)
-    arriving = waiting
+    arguments = Array(repeating: .null, count: plan.calls.count)
     distinctTextColumns = plan.calls.map { $0.kind == .countDistinct ? $0.argument?.column : nil }
-    waitingKeys = Array(repeating: KeyEncoder(), count: plan.calls.count)
-    arrivingKeys = waitingKeys
+    distinctKeys = Array(repeating: KeyEncoder(), count: plan.calls.count)
   }
 
   /// Distinct groups so far.
   var count: Int { keys.count }
 
-  /// Folds a row (already in `frame.row`) into its group's accumulators. The fold waits one
-  /// row (GroupTable.enqueue) with the row's position and argument values; `flush` folds the
-  /// last row before the state is read.
-  mutating func add(_ row: ParsedRow, frame: EvalFrame) {
-    for c in kinds.indices {
-      // A text cell the row holds as bytes is encoded as it is, not made a String first.
-      if let column = distinctTextColumns[c] {
-        arrivingKeys[c].reset()
-        if let text = row.text(at: column) {
-          arrivingKeys[c].appendText(text, part: 0)
-          continue
-        }
-      }
-      arriving[c] = arguments[c]?(frame) ?? .null
+  /// Folds the rows `selected` of `window` into their groups' accumulators, each row made the
+  /// frame's row while its arguments are evaluated. Memory is loaded ahead in passes over the
+  /// rows: every key is hashed and its slot prefetched, then each likely group's location and
+  /// accumulators, then its stored key; by the time a row is folded, what it touches has
+  /// usually arrived. A table far larger than the caches otherwise makes every row wait for
+  /// several memory loads in turn.
+  mutating func add(_ window: RowWindow, selected: [Int], frame: EvalFrame) {
+    for (i, k) in selected.enumerated() { window.withRow(k) { keys.stage(i, $0, at: groupBy) } }
+    for i in selected.indices {
+      let group = keys.candidate(i)
+      candidates[i] = group ?? -1
+      if let group { prefetchAccumulators(group) }
     }
-    let position = Self.position(file: row.fileIndex, line: row.line)
-    if let (group, isNew) = keys.enqueue(row, at: groupBy) { foldWaiting(into: group, isNew: isNew) }
-    swap(&arriving, &waiting)
-    swap(&arrivingKeys, &waitingKeys)
-    waitingPosition = position
+    for i in selected.indices where candidates[i] >= 0 { keys.prefetchRecord(of: candidates[i]) }
+    for (i, k) in selected.enumerated() {
+      frame.lendRow(window.values(k))
+      window.withRow(k) { row in
+        for c in kinds.indices {
+          // A text cell the row holds as bytes is encoded as it is, not made a String first.
+          if let column = distinctTextColumns[c] {
+            distinctKeys[c].reset()
+            if let text = row.text(at: column) {
+              distinctKeys[c].appendText(text, part: 0)
+              continue
+            }
+          }
+          arguments[c] = argumentEvaluators[c]?(frame) ?? .null
+        }
+        let (group, isNew) = keys.resolve(i)
+        fold(into: group, isNew: isNew, at: Self.position(file: row.fileIndex, line: row.line))
+      }
+    }
   }
 
-  /// Folds the row `add` holds back, if any.
-  mutating func flush() {
-    if let (group, isNew) = keys.dequeue() { foldWaiting(into: group, isNew: isNew) }
+  /// Starts loading what folding a row into `group` writes.
+  private func prefetchAccumulators(_ group: Int) {
+    firstPositions.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
+    lineCounts.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
+    for c in kinds.indices {
+      switch kinds[c] {
+      case .count, .countNonNull, .countIf: counts[c].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
+      case .sum, .avg:
+        sumSignificands[c].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
+        sumScales[c].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
+      case .countDistinct, .min, .max: break
+      }
+    }
   }
 
-  /// Whether `add` holds a row back (`flush` folds it).
-  var isHoldingRow: Bool { keys.isHoldingKey }
-
-  /// Folds the waiting row into `group`.
-  private mutating func foldWaiting(into group: Int, isNew: Bool) {
-    let position = waitingPosition
+  /// Folds the row at `position`, whose argument values are in `arguments` and
+  /// `distinctKeys`, into `group`.
+  private mutating func fold(into group: Int, isNew: Bool, at position: Int) {
     if isNew { open(group, at: position) } else { addLine(group, at: position) }
     for c in kinds.indices {
-      let v = waiting[c]
+      let v = arguments[c]
       switch kinds[c] {
       case .count: counts[c][group] += 1
       case .countNonNull: if !v.isNull { counts[c][group] += 1 }
       case .countIf: if case .bool(true) = v { counts[c][group] += 1 }
       case .countDistinct:
-        if !waitingKeys[c].comparable.isEmpty {
-          distinct[c].insert(encoded: waitingKeys[c].comparable, into: group)
+        if !distinctKeys[c].comparable.isEmpty {
+          distinct[c].insert(encoded: distinctKeys[c].comparable, into: group)
         } else if !v.isNull {
           distinct[c].insert(v, into: group)
         }
@@ -220,8 +236,6 @@ struct GroupState {
   /// state's key pages are freed as the merge passes them, so that the two tables do not both
   /// stay whole while this one grows.
   mutating func merge(_ other: consuming GroupState) {
-    flush()
-    other.flush()
     let parts = Array(0..<groupBy.count)
     var key: [Value] = []
     var stored: [Value] = []
@@ -247,7 +261,6 @@ struct GroupState {
   /// group here with `g`'s key, or -1. Reads this state only, so several slices may be looked
   /// up on different threads at once.
   func lookUp(_ range: Range<Int>, of other: GroupState, into matches: UnsafeMutablePointer<Int>) {
-    precondition(!isHoldingRow && !other.isHoldingRow, "flush both states first")
     var scratch = KeyEncoder()
     // A key spelled differently by its first row (`presentations`) has the record's
     // comparable bytes all the same: the record finds it.
@@ -258,7 +271,6 @@ struct GroupState {
   /// group of `other`) and leaves the others where they are: the two states then hold disjoint
   /// keys and are judged apart, and this table does not grow.
   mutating func absorb(_ other: GroupState, matches: UnsafePointer<Int>) {
-    precondition(!isHoldingRow && !other.isHoldingRow, "flush both states first")
     var key: [Value] = []
     var stored: [Value] = []
     // Room for the lines the matched groups may add, so that the line list grows once.

@@ -54,9 +54,9 @@ struct GroupTable {
   /// slots rehashes nothing: slot positions never use more than 32 bits of the hash.
   private var lowHashes: [UInt32] = []
   private var encoder = KeyEncoder()
-  /// The key `enqueue` holds back one row, and its hash; nil when none is queued.
-  private var queued = KeyEncoder()
-  private var queuedHash: UInt64?
+  /// The keys `stage` encoded for a window's rows, and their hashes.
+  private var staged = Array(repeating: KeyEncoder(), count: RowWindow.capacity)
+  private var stagedHashes = [UInt64](repeating: 0, count: RowWindow.capacity)
 
   static let firstPageSize = 4096
   static let maxPageSize = 1 << 20
@@ -77,38 +77,48 @@ struct GroupTable {
     return groupOfEncodedKey()
   }
 
-  /// Queues the key `row` has in the columns `positions` and starts loading its slot; returns
-  /// the group number of the key queued before (added as a new group when unseen), nil when
-  /// none was. A row's probe thus waits one row, so that the slot, which a large table rarely
-  /// has in cache, is loaded while the next row is checked. Text cells still held as bytes are
-  /// encoded from them. `dequeue` resolves the last key.
-  mutating func enqueue(_ row: RowValues, at positions: [Int]) -> (group: Int, isNew: Bool)? {
-    encoder.reset()
+  /// Encodes the key `row` has in the columns `positions` as staged key `i` (of a window's
+  /// rows), hashes it and starts loading its slot, which a large table rarely has in cache.
+  /// Text cells still held as bytes are encoded from them. `resolve(i)` finds the group once
+  /// the window's other keys are staged, so the loads of all their slots overlap.
+  mutating func stage(_ i: Int, _ row: RowValues, at positions: [Int]) {
+    staged[i].reset()
     for (part, position) in positions.enumerated() {
       if let text = row.text(at: position) {
-        encoder.appendText(text, part: part)
+        staged[i].appendText(text, part: part)
       } else {
-        encoder.append(row.value(at: position), part: part)
+        staged[i].append(row.value(at: position), part: part)
       }
     }
-    let h = encoder.comparable.withUnsafeBytes(hash)
+    let h = staged[i].comparable.withUnsafeBytes(hash)
+    stagedHashes[i] = h
     slots.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + (Int(UInt32(truncatingIfNeeded: h)) & ($0.count - 1))) }
-    swap(&encoder, &queued)
-    defer { queuedHash = h }
-    guard let previous = queuedHash else { return nil }
-    return groupOfEncodedKey(hash: previous)
   }
 
-  /// Whether `enqueue` holds a key back.
-  var isHoldingKey: Bool { queuedHash != nil }
+  /// The group whose tag the first slot of staged key `i` holds, its location prefetched: the
+  /// likely group of the key when the table has it, nil when the slot says no such group. Only
+  /// a guess for prefetching; `resolve` decides.
+  func candidate(_ i: Int) -> Int? {
+    let h = stagedHashes[i]
+    return slots.withUnsafeBufferPointer { slots in
+      let slot = slots[Int(UInt32(truncatingIfNeeded: h)) & (slots.count - 1)]
+      guard slot != 0, slot >> 32 == h >> 32 else { return nil }
+      let group = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+      locations.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
+      return group
+    }
+  }
 
-  /// The group number of the last key `enqueue` queued (added when unseen); nil when the queue
-  /// is empty.
-  mutating func dequeue() -> (group: Int, isNew: Bool)? {
-    guard let h = queuedHash else { return nil }
-    swap(&encoder, &queued)
-    queuedHash = nil
-    return groupOfEncodedKey(hash: h)
+  /// Starts loading the record of `group`, whose location `candidate` prefetched.
+  func prefetchRecord(of group: Int) {
+    let (page, offset) = Self.split(locations[group])
+    pages[page].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + offset) }
+  }
+
+  /// The group number of staged key `i`, added as a new group when unseen.
+  mutating func resolve(_ i: Int) -> (group: Int, isNew: Bool) {
+    swap(&encoder, &staged[i])
+    return groupOfEncodedKey(hash: stagedHashes[i])
   }
 
   /// The group of the key in `encoder`, whose hash is `h` (computed when nil).

@@ -83,8 +83,12 @@ final class RuleRunner {
   let builder: ViolationBuilder
   let waivers: [CompiledWaiver]
   let frame = EvalFrame()
-  /// The row `frame` holds (the frame keeps it alive, so the identity cannot be reused).
-  @exclusivity(unchecked) private var frameRow: ObjectIdentifier?
+  /// The positions in a window of the rows an aggregate's `when` lets through.
+  @exclusivity(unchecked) private var selected: [Int] = []
+  /// The `dataset.column` lookups of a row rule's `when` and condition, and room for a
+  /// window's hashes of them (set, hash).
+  private let setProbes: [SetProbe]
+  @exclusivity(unchecked) private var probeHashes: [(set: Int, hash: UInt64)]
   @exclusivity(unchecked) var violations: [Violation] = []
   /// The groups of an aggregate rule until `finish`; nil for a row rule.
   @exclusivity(unchecked) private var groups: GroupState?
@@ -129,6 +133,8 @@ final class RuleRunner {
     let condition = rule.condition.evaluate
     self.condition = { condition($0) }
     forbid = rule.rule.isForbid
+    setProbes = rule.aggregate == nil ? (rule.when?.setProbes ?? []) + rule.condition.setProbes : []
+    probeHashes = Array(repeating: (0, 0), count: setProbes.count * RowWindow.capacity)
     joinKeyParts = rule.joins.map { $0.left.map { $0 } }
     joinTables = lookups.joins.map { (Unmanaged.passUnretained($0.index), Unmanaged.passUnretained($0.table)) }
     textJoinColumns = rule.joins.map { join in
@@ -147,23 +153,53 @@ final class RuleRunner {
       || (rule.aggregate?.computed.contains { readsKey($0.expression) } ?? false)
   }
 
-  func consume(_ row: ParsedRow) {
-    // A worker passes the same row object every time (refilled): the frame is told once.
-    if frameRow != ObjectIdentifier(row) {
-      frame.row = row
-      frameRow = ObjectIdentifier(row)
-    }
+  /// Checks a window of rows: folds them into groups, or judges each.
+  func consume(_ window: RowWindow) {
     if groups != nil {
-      if let when, !isTrue(when(frame)) { return }
-      groups!.add(row, frame: frame)
+      selected.removeAll(keepingCapacity: true)
+      for k in 0..<window.count {
+        if let when {
+          frame.lendRow(window.values(k))
+          if !isTrue(when(frame)) { continue }
+        }
+        selected.append(k)
+      }
+      groups!.add(window, selected: selected, frame: frame)
       return
     }
+    if !setProbes.isEmpty { prefetchSetProbes(window) }
+    for k in 0..<window.count {
+      frame.lendRow(window.values(k))
+      window.withRow(k) { judge($0, at: k) }
+    }
+  }
+
+  /// Starts loading what the rule's `dataset.column` lookups of the window's rows will read:
+  /// every row's slot first, then each slot's entry. A set of 600k students is far larger
+  /// than the caches; probed row by row, each lookup waited for two loads in turn.
+  private func prefetchSetProbes(_ window: RowWindow) {
+    let sets = frame.sets
+    var n = 0
+    for k in 0..<window.count {
+      window.withRow(k) { row in
+        for probe in setProbes {
+          guard let text = row.text(at: probe.column), let h = sets[probe.set].prefetchSlot(utf8: text) else { continue }
+          probeHashes[n] = (probe.set, h)
+          n += 1
+        }
+      }
+    }
+    for (set, h) in probeHashes[..<n] { sets[set].prefetchEntry(hash: h) }
+  }
+
+  /// Judges row `row`, at position `k` of its window, which is the frame's row.
+  private func judge(_ row: ParsedRow, at k: Int) {
     // A row rule's `when` may read its joins, so they are resolved first: once per row for
     // all the worker's rules that share a join.
     for j in joinSlots.indices {
-      let slot = joinSlots[j]
-      if let joins, joins.serials[slot] == row.serial {
-        frame.setJoin(j, joins.rows[slot])
+      let entry = joinSlots[j] &* RowWindow.capacity &+ k
+      if let joins, joins.serials[entry] == row.serial {
+        frame.setJoin(j, joins.rows[entry])
         continue
       }
       let found: Unmanaged<RowValues>?
@@ -180,8 +216,8 @@ final class RuleRunner {
       }
       frame.setJoin(j, found)
       if let joins {
-        joins.serials[slot] = row.serial
-        joins.rows[slot] = found
+        joins.serials[entry] = row.serial
+        joins.rows[entry] = found
       }
     }
     if let when, !isTrue(when(frame)) { return }
@@ -242,16 +278,13 @@ final class RuleRunner {
         other.violations = []
       }
       guard groups != nil else { return }
-      // Each state still holds its last row back (GroupState.add): folded in first.
-      groups!.flush()
       for other in others.dropLast() {
         guard let theirs = other.groups else { continue }
         other.groups = nil
         groups!.merge(theirs)
       }
-      if let last = others.last, var theirs = last.groups {
+      if let last = others.last, let theirs = last.groups {
         last.groups = nil
-        theirs.flush()
         work.leftover = theirs
         work.matches = .allocate(capacity: theirs.count)
       }
@@ -462,16 +495,18 @@ final class RowJoinCache {
   }
 
   private var slots: [Signature: Int] = [:]
-  /// Per slot: the serial of the row whose lookup is stored, and what it found.
+  /// Per slot and position in a window (slot * RowWindow.capacity + position): the serial of
+  /// the row whose lookup is stored, and what it found. Rules go through a window one after
+  /// another, so each position keeps its own.
   @exclusivity(unchecked) fileprivate var serials: [Int] = []
   @exclusivity(unchecked) fileprivate var rows: [Unmanaged<RowValues>?] = []
 
   func slot(for join: CompiledJoin) -> Int {
     let signature = Signature(dataset: join.dataset, left: join.left, right: join.right)
     if let slot = slots[signature] { return slot }
-    slots[signature] = serials.count
-    serials.append(-1)
-    rows.append(nil)
-    return serials.count - 1
+    slots[signature] = slots.count
+    serials += Array(repeating: -1, count: RowWindow.capacity)
+    rows += Array(repeating: nil, count: RowWindow.capacity)
+    return slots.count - 1
   }
 }

@@ -37,6 +37,8 @@ struct Compiler {
   /// The day `id_valid` compares birth dates with.
   let today: Day
   private(set) var references: Set<ValueRef> = []
+  /// The `column in dataset.column` tests of bare columns, for prefetching (CompiledExpression).
+  private(set) var setProbes: [SetProbe] = []
   /// The frame constant subtrees are folded with; they never read it.
   private let scratch = EvalFrame()
   /// Lists up to this long are scanned rather than hashed.
@@ -279,6 +281,7 @@ struct Compiler {
       return inSet(values)
     case .datasetColumn(let dataset, let setColumn):
       let index = registry.setIndex(dataset: dataset, column: setColumn)
+      if let column { setProbes.append(SetProbe(column: column, set: index)) }
       return .dynamic { frame in
         if let column, let bytes = frame.text(at: column) {
           return frame.sets[index].contains(utf8: bytes) ? found : missing

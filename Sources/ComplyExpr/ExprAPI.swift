@@ -281,11 +281,26 @@ open class RowValues {
 /// (measured at 18 % of a benchmark run with the checks on): a frame belongs to one rule
 /// runner on one thread, and no expression holds an access across a call that could write it.
 public final class EvalFrame {
-  @exclusivity(unchecked) public var row: RowValues? {
-    didSet { unmanagedRow = row.map(Unmanaged.passUnretained) }
+  /// The row expressions read, which the frame keeps alive; `lendRow` sets one it does not.
+  public var row: RowValues? {
+    get { unmanagedRow?.takeUnretainedValue() }
+    set {
+      ownedRow = newValue
+      unmanagedRow = newValue.map(Unmanaged.passUnretained)
+    }
   }
-  /// `row`, which keeps it alive, as compiled expressions read it: through `withRow`, which
-  /// does not retain and release the row around every cell read (~2 % of a benchmark run).
+
+  /// Makes `row` the frame's row without keeping it alive: the caller does (a worker owns the
+  /// rows its rules read), so that moving a frame from row to row retains and releases nothing.
+  @inline(__always)
+  public func lendRow(_ row: Unmanaged<RowValues>) {
+    if ownedRow != nil { ownedRow = nil }
+    unmanagedRow = row
+  }
+
+  @exclusivity(unchecked) private var ownedRow: RowValues?
+  /// The row as compiled expressions read it: through `withRow`, which does not retain and
+  /// release the row around every cell read (~2 % of a benchmark run).
   @exclusivity(unchecked) private var unmanagedRow: Unmanaged<RowValues>?
 
   /// `body` applied to the row; nil when there is none.
@@ -347,15 +362,27 @@ public struct CompiledExpression: @unchecked Sendable {
   /// The row column the expression reads when it is nothing but that column (its text can
   /// then be taken as the row's bytes).
   public let column: Int?
+  /// The row columns the expression looks up in `dataset.column` sets, so that a rule runner
+  /// can prefetch the lookups of rows it will evaluate.
+  public let setProbes: [SetProbe]
 
   public init(
-    type: ExprType, references: Set<ValueRef>, column: Int? = nil, evaluate: @escaping (EvalFrame) -> Value
+    type: ExprType, references: Set<ValueRef>, column: Int? = nil, setProbes: [SetProbe] = [],
+    evaluate: @escaping (EvalFrame) -> Value
   ) {
     self.type = type
     self.references = references
     self.column = column
+    self.setProbes = setProbes
     self.evaluate = evaluate
   }
+}
+
+/// An expression's test of a bare row column against a `dataset.column` set: the row's cell
+/// `column` is looked up in `frame.sets[set]`.
+public struct SetProbe: Sendable, Equatable {
+  public let column: Int
+  public let set: Int
 }
 
 /// A `message`/`owner` template compiled into literal text and expressions.

@@ -46,7 +46,7 @@ enum Frontend {
     var compiler = Compiler(registry: registry, today: .today())
     let code = compiler.compile(checked)
     return CompiledExpression(
-      type: checked.type, references: compiler.references, evaluate: code.evaluator)
+      type: checked.type, references: compiler.references, setProbes: compiler.setProbes, evaluate: code.evaluator)
   }
 
   static func error(_ errors: [ExprError], locate: (Int) -> SourceLocation) -> ComplyError {

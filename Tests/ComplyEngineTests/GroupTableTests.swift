@@ -147,9 +147,7 @@ struct GroupStateTests {
 
   func add(_ state: inout GroupState, _ values: [Value], file: Int, line: Int) {
     let row = ParsedRow(values: values, file: "", fileIndex: file, line: line)
-    let frame = EvalFrame()
-    frame.row = row
-    state.add(row, frame: frame)
+    RowWindow.over([row]) { state.add($0, selected: [0], frame: EvalFrame()) }
   }
 
   /// Folds into `state` the groups of `other` whose keys it has, as the engine does for the
@@ -164,8 +162,6 @@ struct GroupStateTests {
 
   /// Everything a report can show of a state's groups, by the key as its first row spelled it.
   func observed(_ s: GroupState, calls: Int, skipping absorbed: [Bool]? = nil) -> [String: String] {
-    var s = s
-    s.flush()
     var out: [String: String] = [:]
     var key: [Value] = []
     for g in 0..<s.count where absorbed?[g] != true {
@@ -214,8 +210,6 @@ struct GroupStateTests {
       #expect(observed(ba, calls: kinds.count) == observed(one, calls: kinds.count))
       // Probing instead: the groups left in the second state hold the keys the first lacks.
       var probed = workers[0]
-      probed.flush()
-      workers[1].flush()
       let theirs = workers[1]
       let matches = UnsafeMutablePointer<Int>.allocate(capacity: theirs.count)
       defer { matches.deallocate() }
@@ -267,7 +261,6 @@ struct GroupStateTests {
     add(&s, "B0", file: "b.csv", line: 4)
     add(&s, "C", file: "b.csv", line: 5)
     add(&s, "C", file: "a.csv", line: 50)
-    s.flush()
     #expect(s.count == 4)
     #expect(s.lines(of: 0) == Array(2...21))
     #expect(s.file(of: 0) == 0)
@@ -279,24 +272,33 @@ struct GroupStateTests {
     #expect(s.result(0, group: 3) == .int(3))
   }
 
-  /// A row's fold waits for the next row (its slot is being loaded meanwhile); `flush` folds
-  /// the last one, and merging flushes both states.
-  @Test func theLastRowWaitsForFlush() {
-    var s = state([.count])
-    add(&s, "A", line: 2)
-    add(&s, "B", line: 3)
-    #expect(s.isHoldingRow)
-    #expect(s.count == 1)
-    s.flush()
-    #expect(!s.isHoldingRow)
-    #expect(s.count == 2)
-    #expect(s.result(0, group: 1) == .int(1))
-    var other = state([.count])
-    add(&other, "B", line: 4)
-    add(&s, "A", line: 5)
-    s.merge(other)
-    #expect(s.count == 2)
-    #expect([s.result(0, group: 0), s.result(0, group: 1)] == [.int(2), .int(2)])
+  /// Rows folded a window at a time, only the selected ones, give what folding the selected
+  /// rows one by one gives: repeated keys within a window (found after the row that added
+  /// them, though staged before), groups across windows, lines and sums in row order.
+  @Test func windowsFoldLikeSingleRows() {
+    let kinds: [AggregateKind] = [.count, .sum, .countDistinct, .min]
+    var seed: UInt64 = 7
+    func next(_ n: UInt64) -> Int {
+      seed = seed &* 6364136223846793005 &+ 1442695040888963407
+      return Int((seed >> 33) % n)
+    }
+    let rows = (0..<200).map { line in
+      ParsedRow(
+        values: [.string("K\(next(9))"), GroupTableTests.decimal(["1", "2.5", "-3", "0.10"][next(4)])],
+        file: "", fileIndex: line < 150 ? 0 : 1, line: line + 2)
+    }
+    let chosen = rows.indices.filter { _ in next(5) != 0 }
+    var one = state(kinds)
+    for i in chosen { add(&one, rows[i].values, file: rows[i].fileIndex, line: rows[i].line) }
+    var windowed = state(kinds)
+    var offset = 0
+    RowWindow.over(rows) { window in
+      let selected = (0..<window.count).filter { chosen.contains(offset + $0) }
+      windowed.add(window, selected: selected, frame: EvalFrame())
+      offset += window.count
+    }
+    #expect(windowed.count == one.count)
+    #expect(observed(windowed, calls: kinds.count) == observed(one, calls: kinds.count))
   }
 
   @Test func sumsAreExactAndAnOverflowStaysNull() {
@@ -310,7 +312,6 @@ struct GroupStateTests {
     add(&s, "B", huge, line: 7)
     add(&s, "B", .int(-1), line: 8)
     add(&s, "C", .null, line: 9)
-    s.flush()
     #expect((0..<6).map { s.result($0, group: 0).description } == ["0.30", "0.15", "0.10", "0.2", "2", "2"])
     #expect(s.result(0, group: 1) == .null)
     #expect(s.result(1, group: 1) == .null)
@@ -335,8 +336,6 @@ struct GroupStateTests {
     add(&b, "A", .string("G2"), line: 10)
     add(&b, "A", .null, line: 11)
     add(&b, "C", .string("G1"), line: 12)
-    a.flush()
-    b.flush()
     #expect(a.result(0, group: 0) == .int(3))
     #expect(b.result(0, group: 0) == .int(4))
     let merged = ["A": "0 [2, 3, 4, 5, 7, 8, 9, 10, 11] [\"4\"]", "B": "0 [6] [\"1\"]", "C": "0 [12] [\"1\"]"]
@@ -362,8 +361,6 @@ struct GroupStateTests {
       add(&b, "B", .int(Int64(i % 150)), line: 2000 + i)
       add(&a, "B", GroupTableTests.decimal("\(i % 75).0"), line: 3000 + i)
     }
-    a.flush()
-    b.flush()
     #expect(a.result(0, group: 0) == .int(300))
     #expect(b.result(0, group: 1) == .int(150))
     var ab = a

@@ -1,6 +1,7 @@
 // CPrefetch: asks the CPU to start loading a cache line that will be read soon. Swift has no
-// prefetch of its own; the group tables use this to overlap the memory latency of one row's
-// hash-table probe with the work on the next row (see GroupTable.swift).
+// prefetch of its own; the group tables and the `dataset.column` sets use this to start the
+// hash-table loads of a window's rows before any of them is probed (see GroupState.add and
+// RuleRunner.consume), so that the loads overlap instead of each row waiting for its own.
 #ifndef COMPLY_CPREFETCH_H
 #define COMPLY_CPREFETCH_H
 
