@@ -69,6 +69,16 @@ public enum UnicodeNFC {
 
   /// Swift's `==` on strings, answered from the bytes when they settle it: identical bytes are
   /// equal, and two different stable-NFC texts are not.
+  /// Whether the text whose UTF-8 is `x` (valid, in any normal form) equals `y` as Swift's
+  /// `==` says, without making `x` a String when both are certainly NFC.
+  public static func equal(utf8 x: UnsafeBufferPointer<UInt8>, _ y: String) -> Bool {
+    let settled: Bool? = y.utf8.withContiguousStorageIfAvailable { b -> Bool? in
+      if bytesEqual(x, b) { return true }
+      return isStable(x) && isStable(b) ? false : nil
+    } ?? nil
+    return settled ?? (String(decoding: x, as: UTF8.self) == y)
+  }
+
   public static func equal(_ x: String, _ y: String) -> Bool {
     let settled: Bool? = x.utf8.withContiguousStorageIfAvailable { a in
       y.utf8.withContiguousStorageIfAvailable { b -> Bool? in

@@ -79,7 +79,7 @@ struct Compiler {
         return .bool(!b)
       }
     case .binary(let op, let lhs, let rhs):
-      return binary(op, compile(lhs), compile(rhs))
+      return binary(op, lhs, rhs)
     case .isNull(let operand, let negated):
       let x = compile(operand)
       if let column = Self.column(operand) {
@@ -142,46 +142,79 @@ struct Compiler {
 
   // MARK: - Operators
 
-  private func binary(_ op: BinaryOperator, _ l: Code, _ r: Code) -> Code {
-    let a = l.evaluator
-    let b = r.evaluator
-    switch op {
-    case .and:
-      // Kleene logic: false wins, then null, then true.
-      return make([l, r]) { frame in
-        let x = a(frame)
-        if case .bool(false) = x { return x }
-        let y = b(frame)
-        if case .bool(false) = y { return y }
-        return x.isNull || y.isNull ? .null : .bool(true)
+  /// How an operator's closure reads an operand: a row or join cell, or a constant, in place,
+  /// without calling a closure of its own (most comparisons in rules compare a column with a
+  /// constant or another column); anything else is evaluated. A struct rather than an enum
+  /// with payloads: reading a payload out of a captured enum retained it on every evaluation.
+  struct Operand {
+    enum Kind { case column, join, constant, evaluated }
+
+    let kind: Kind
+    /// The row column, or the join's column.
+    var column = 0
+    var join = 0
+    var constant = Value.null
+    var evaluate: Evaluator = { _ in .null }
+
+    @inline(__always)
+    func value(_ frame: EvalFrame) -> Value {
+      switch kind {
+      case .column: return frame.withRow { $0.value(at: column) } ?? .null
+      case .join: return frame.withJoin(join) { $0.value(at: column) } ?? .null
+      case .constant: return constant
+      case .evaluated: return evaluate(frame)
       }
-    case .or:
-      return make([l, r]) { frame in
-        let x = a(frame)
-        if case .bool(true) = x { return x }
-        let y = b(frame)
-        if case .bool(true) = y { return y }
-        return x.isNull || y.isNull ? .null : .bool(false)
-      }
-    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
-      return comparison(op, l, r)
-    case .add: return arithmetic(l, r, Arithmetic.add)
-    case .subtract: return arithmetic(l, r, Arithmetic.subtract)
-    case .multiply: return arithmetic(l, r, Arithmetic.multiply)
-    case .divide: return arithmetic(l, r, Arithmetic.divide)
-    case .remainder: return arithmetic(l, r, Arithmetic.remainder)
     }
   }
 
-  private func arithmetic(_ l: Code, _ r: Code, _ operation: @escaping (Value, Value) -> Value)
-    -> Code
-  {
-    let a = l.evaluator
-    let b = r.evaluator
+  /// `node` compiled, and how an operator reads it.
+  private mutating func operand(_ node: Checked) -> (Code, Operand) {
+    let code = compile(node)
+    switch (code, node.kind) {
+    case (.constant(let value), _): return (code, Operand(kind: .constant, constant: value))
+    case (_, .reference(.column(let i), _)): return (code, Operand(kind: .column, column: i))
+    case (_, .reference(.join(let j, let c), _)): return (code, Operand(kind: .join, column: c, join: j))
+    default: return (code, Operand(kind: .evaluated, evaluate: code.evaluator))
+    }
+  }
+
+  private mutating func binary(_ op: BinaryOperator, _ lhs: Checked, _ rhs: Checked) -> Code {
+    switch op {
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+      return comparison(op, lhs, rhs)
+    case .add: return arithmetic(lhs, rhs, Arithmetic.add)
+    case .subtract: return arithmetic(lhs, rhs, Arithmetic.subtract)
+    case .multiply: return arithmetic(lhs, rhs, Arithmetic.multiply)
+    case .divide: return arithmetic(lhs, rhs, Arithmetic.divide)
+    case .remainder: return arithmetic(lhs, rhs, Arithmetic.remainder)
+    case .and, .or:
+      let l = compile(lhs)
+      let r = compile(rhs)
+      let a = l.evaluator
+      let b = r.evaluator
+      // Kleene logic: for `and`, false wins, then null, then true; `or` the other way round.
+      // Nested closures, one per operator: a closure the calling closure captured is called
+      // without retaining it, where one loaded from an array of a chain's terms was retained.
+      let decisive = op == .or
+      return make([l, r]) { frame in
+        let x = a(frame)
+        if case .bool(decisive) = x { return x }
+        let y = b(frame)
+        if case .bool(decisive) = y { return y }
+        return x.isNull || y.isNull ? .null : .bool(!decisive)
+      }
+    }
+  }
+
+  private mutating func arithmetic(
+    _ lhs: Checked, _ rhs: Checked, _ operation: @escaping (Value, Value) -> Value
+  ) -> Code {
+    let (l, a) = operand(lhs)
+    let (r, b) = operand(rhs)
     return make([l, r]) { frame in
-      let x = a(frame)
+      let x = a.value(frame)
       if x.isNull { return .null }
-      let y = b(frame)
+      let y = b.value(frame)
       if y.isNull { return .null }
       return operation(x, y)
     }
@@ -203,21 +236,30 @@ struct Compiler {
     }
   }
 
-  private func comparison(_ op: BinaryOperator, _ l: Code, _ r: Code) -> Code {
-    let a = l.evaluator
-    // The common `column > literal` reads one value per evaluation.
-    if case .constant(let y) = r {
-      if y.isNull { return .constant(.null) }
-      return make([l]) { frame in
-        let x = a(frame)
-        return x.isNull ? .null : Self.compare(op, x, y)
+  /// A comparison; `=`/`!=` of a bare text column compares the bytes the row holds with a
+  /// string, without making the cell a String (UnicodeNFC.equal(utf8:_:)).
+  private mutating func comparison(_ op: BinaryOperator, _ lhs: Checked, _ rhs: Checked) -> Code {
+    let (l, a) = operand(lhs)
+    let (r, b) = operand(rhs)
+    if b.kind == .constant, b.constant.isNull { return .constant(.null) }
+    if op == .equal || op == .notEqual, let column = Self.column(lhs) {
+      let equal = op == .equal
+      return make([l, r]) { frame in
+        if let bytes = frame.text(at: column) {
+          let y = b.value(frame)
+          if case .string(let s) = y { return .bool(UnicodeNFC.equal(utf8: bytes, s) == equal) }
+          if y.isNull { return .null }
+        }
+        let x = a.value(frame)
+        if x.isNull { return .null }
+        let y = b.value(frame)
+        return y.isNull ? .null : Self.compare(op, x, y)
       }
     }
-    let b = r.evaluator
     return make([l, r]) { frame in
-      let x = a(frame)
+      let x = a.value(frame)
       if x.isNull { return .null }
-      let y = b(frame)
+      let y = b.value(frame)
       return y.isNull ? .null : Self.compare(op, x, y)
     }
   }

@@ -292,16 +292,16 @@ public final class EvalFrame {
 
   /// Makes `row` the frame's row without keeping it alive: the caller does (a worker owns the
   /// rows its rules read), so that moving a frame from row to row retains and releases nothing.
-  @inline(__always)
+  @inlinable
   public func lendRow(_ row: Unmanaged<RowValues>) {
     if ownedRow != nil { ownedRow = nil }
     unmanagedRow = row
   }
 
-  @exclusivity(unchecked) private var ownedRow: RowValues?
+  @exclusivity(unchecked) @usableFromInline var ownedRow: RowValues?
   /// The row as compiled expressions read it: through `withRow`, which does not retain and
   /// release the row around every cell read (~2 % of a benchmark run).
-  @exclusivity(unchecked) private var unmanagedRow: Unmanaged<RowValues>?
+  @exclusivity(unchecked) @usableFromInline var unmanagedRow: Unmanaged<RowValues>?
 
   /// `body` applied to the row; nil when there is none.
   @inline(__always)
