@@ -34,6 +34,9 @@ struct ClassSequencePattern {
   private let done: UInt64
   private let anchoredAtStart: Bool
   private let anchoredAtEnd: Bool
+  /// Anchored at both ends, every item once: a match has exactly `fixedLength` characters.
+  private let isFixed: Bool
+  private let fixedLength: Int
 
   static let maxItems = 63
 
@@ -86,6 +89,8 @@ struct ClassSequencePattern {
     self.repeating = repeating
     self.skippable = skippable
     done = 1 << UInt64(count)
+    isFixed = anchoredAtStart && anchoredAtEnd && repeating == 0 && skippable == 0
+    fixedLength = count
   }
 
   func matches(_ text: String) -> Bool {
@@ -97,6 +102,21 @@ struct ClassSequencePattern {
 
   func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let end = anchoredAtEnd ? Self.endBeforeFinalLineTerminator(bytes) : bytes.count
+    // A pattern anchored at both ends with neither optional nor repeating items (`^G[0-9]{17}
+    // [0-9X]$`) matches exactly the texts of its length whose i-th character item i accepts:
+    // for an ASCII text that is one table lookup per byte, without the automaton's steps.
+    // `--rule FEE-STUDENT-NO-FORMAT` over the 1M-row benchmark, six alternating pairs, user s:
+    // 0.45–0.49 → 0.42–0.45 (the middle four); other texts take the automaton.
+    if isFixed, end == fixedLength {
+      var i = 0
+      while i < end {
+        let b = bytes[i]
+        if b >= 0x80 { break }
+        if asciiItems[Int(b)] & (1 << UInt64(i)) == 0 { return false }
+        i += 1
+      }
+      if i == end { return true }
+    }
     let start = skipForward(1)
     var live = start
     var i = 0

@@ -10,7 +10,7 @@ struct ClassSequencePatternTests {
   static let patterns = [
     "^G[0-9]{17}[0-9X]$", "^[A-Z]{2}[0-9]{4,6}$", "^学[0-9]+号?$", "[0-9]{3}", "^a*b?c{2,3}$", "^$",
     "^[0-9X]*X$", "^x{0,2}y$", "G[0-9]$", "^[a-c]+", "^x{0}y$", "^[0-9]{2,}$", "^e\u{301}+$",
-    "^Ａ[0-z]?$", "a[0-9]*b", "^G-[0-9]{1,3}/[a-f]$", "X$",
+    "^Ａ[0-z]?$", "a[0-9]*b", "^G-[0-9]{1,3}/[a-f]$", "X$", "^学[0-9]号$", "^[0-9X]{2}$",
   ]
 
   /// A fixed-seed generator (SplitMix64), so failures reproduce.
@@ -35,7 +35,7 @@ struct ClassSequencePatternTests {
   /// doubled and with each line terminator appended.
   static let seeds = [
     "AB1234", "ZZ123456", "abcc", "bccc", "aaaccc", "G-1/a", "G-123/f", "学12号", "学0", "xxy", "y", "12",
-    "e\u{301}\u{301}", "Ａz", "Ａ", "a7b", "0X", "X", "ab", "G5",
+    "e\u{301}\u{301}", "Ａz", "Ａ", "a7b", "0X", "X", "ab", "G5", "学1号", "X9",
   ]
 
   /// Random texts, near misses of the seeds, then valid student numbers with one change: a digit
