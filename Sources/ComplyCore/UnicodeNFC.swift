@@ -30,9 +30,12 @@ public enum UnicodeNFC {
         {
           i += 8
         }
+      } else if b >= 0xE4 && b <= 0xE9, i + 2 < bytes.count {
+        // U+4000–U+9FFF, most Chinese text: nothing to look at beyond the lead byte.
+        i += 3
       } else if b >= 0xC2 && b <= 0xCB {
         i += 2
-      } else if (b >= 0xE3 && b <= 0xE9) || b == 0xEF, i + 2 < bytes.count {
+      } else if b == 0xE3 || b == 0xEF, i + 2 < bytes.count {
         let scalar = UInt32(b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
         switch scalar {
         case 0x302A...0x302F, 0x3099...0x309A: return false
