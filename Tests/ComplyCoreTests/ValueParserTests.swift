@@ -239,6 +239,33 @@ struct ValueParserTests {
     #expect(show(parseBytes(text, as: type)) == expected)
   }
 
+  /// The `YYYY-MM-DD` fast path gives what the general date parser gives on generated texts
+  /// of ten digits and separators (days that do not exist among them), and declines the rest.
+  @Test func isoDateFormAgreesWithTheGeneralParser() {
+    let alphabet = Array("0123456789012-/.:0123".utf8)
+    var random = SplitMix64(seed: 20_240_905)
+    var taken = 0
+    for n in 0..<200_000 {
+      var bytes = (0..<10).map { _ in alphabet[random.next(below: alphabet.count)] }
+      if n % 2 == 0 {
+        let (y, m, d) = (random.next(below: 10_000), random.next(below: 14), random.next(below: 33))
+        bytes = Array("\(y + 10_000)-\(m + 100)-\(d + 100)".utf8.dropFirst())
+        bytes.removeSubrange(5..<6)
+        bytes.removeSubrange(8..<9)
+        if n % 4 == 0 { bytes[random.next(below: 10)] = alphabet[random.next(below: alphabet.count)] }
+      }
+      bytes.withUnsafeBufferPointer { b in
+        let general = ValueParser.parseAnyDateForm(bytes: b)
+        if let fast = ValueParser.parseISODate(bytes: b) {
+          taken += 1
+          #expect(fast == general, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        #expect(ValueParser.parseDate(bytes: b) == general)
+      }
+    }
+    #expect(taken > 40_000, "\(taken) texts took the fast path")
+  }
+
   static let trimmed = [" ", "\t", "\r", "\n", "\r\n", "\u{00A0}", "\u{3000}", "\u{FEFF}"]
   static let samples: [(String, ColumnType)] = [
     ("12", .integer), ("1,234.50", .decimal), ("2020年9月1日", .date), ("2020.9", .month),
