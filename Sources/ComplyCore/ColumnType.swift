@@ -213,6 +213,28 @@ public enum ValueParser {
   }
 
   static func parseDate(bytes b: UnsafeBufferPointer<UInt8>) -> Day? {
+    parseISODate(bytes: b) ?? parseAnyDateForm(bytes: b)
+  }
+
+  /// `YYYY-MM-DD`, the form most exports write, read by position; nil for any other text (and
+  /// for a day that does not exist), which `parseAnyDateForm` reads or rejects. It skips the
+  /// digit runs and the separators' decoding as characters.
+  /// `FEE-FUTURE-DATE` over 1M fee rows: `parseDate` 2.0–2.5 % → 0.9 % of the perf samples;
+  /// 10M rows, `--jobs 1`: 0.07 user s less on average over 16 alternating pairs (9 faster),
+  /// within the run-to-run noise.
+  @inline(__always)
+  static func parseISODate(bytes b: UnsafeBufferPointer<UInt8>) -> Day? {
+    guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+    let y0 = b[0] &- 48, y1 = b[1] &- 48, y2 = b[2] &- 48, y3 = b[3] &- 48
+    let m0 = b[5] &- 48, m1 = b[6] &- 48, d0 = b[8] &- 48, d1 = b[9] &- 48
+    guard y0 <= 9, y1 <= 9, y2 <= 9, y3 <= 9, m0 <= 9, m1 <= 9, d0 <= 9, d1 <= 9 else { return nil }
+    return Day(
+      year: Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3),
+      month: Int(m0) * 10 + Int(m1), day: Int(d0) * 10 + Int(d1))
+  }
+
+  /// Every written form `parseDate` accepts.
+  static func parseAnyDateForm(bytes b: UnsafeBufferPointer<UInt8>) -> Day? {
     var i = 0
     let year = digitRun(b, &i)
     if i == b.count {

@@ -179,6 +179,44 @@ public struct ExactDecimal: Sendable, Comparable, Hashable, CustomStringConverti
 
   /// Byte-level parser shared by CSV cells and literals; allocation-free.
   public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
+    parsePlain(bytes) ?? parseAnyForm(bytes)
+  }
+
+  /// `[+-]digits[.digits]` with at most 18 digits, the form nearly every amount is written in;
+  /// nil for any other text, which `parseAnyForm` reads or rejects. It accumulates in 64 bits,
+  /// where `parseAnyForm` multiplies a 128-bit significand with an overflow check per digit.
+  /// `FEE-FUTURE-DATE` alone over 10M fee rows (two decimal columns), `--jobs 1`: 4.34/4.70 →
+  /// 4.13/4.51 median user s, faster in 8 of 10 alternating pairs.
+  @inline(__always)
+  static func parsePlain(_ b: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
+    let n = b.count
+    // 18 digits, a sign and a point at most. Eighteen digits fit in Int64; 19 or 20 may wrap
+    // (`&*`) and are declined below.
+    guard n > 0, n <= 20 else { return nil }
+    let negative = b[0] == UInt8(ascii: "-")
+    var i = negative || b[0] == UInt8(ascii: "+") ? 1 : 0
+    var value: Int64 = 0
+    var digits = 0
+    var point = -1
+    while i < n {
+      let d = b[i] &- 48
+      if d <= 9 {
+        value = value &* 10 &+ Int64(d)
+        digits += 1
+      } else if b[i] == UInt8(ascii: "."), point < 0 {
+        point = i
+      } else {
+        return nil
+      }
+      i += 1
+    }
+    guard digits > 0, digits <= 18 else { return nil }
+    return ExactDecimal(
+      significand: Int128(negative ? -value : value), scale: point < 0 ? 0 : n - 1 - point)
+  }
+
+  /// Every written form `parse` accepts, commas included.
+  static func parseAnyForm(_ bytes: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
     var i = 0
     let n = bytes.count
     guard n > 0 else { return nil }

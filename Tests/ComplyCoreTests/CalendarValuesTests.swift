@@ -23,6 +23,38 @@ struct CalendarValuesTests {
     #expect(Day(year: 2000, month: 2, day: 29) != nil)
   }
 
+  /// Every day from 0001-01-01 to 9999-12-31 is the next ordinal after the one before, and
+  /// round-trips through its components; every other (year, month, day) is nil.
+  @Test func everyCalendarDayAndNoOther() {
+    var expected = -719_162  // 0001-01-01
+    for year in 0...10_000 {
+      for month in 0...13 {
+        for day in 0...32 {
+          let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+          let length = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+          let valid =
+            (1...9999).contains(year) && (1...12).contains(month) && day >= 1
+            && day <= length[month - 1]
+          guard valid else {
+            if Day(year: year, month: month, day: day) != nil {
+              Issue.record("\(year)-\(month)-\(day) is not a date")
+            }
+            continue
+          }
+          guard let d = Day(year: year, month: month, day: day) else {
+            Issue.record("\(year)-\(month)-\(day) did not make a day")
+            continue
+          }
+          if d.ordinal != expected || d.components != (year, month, day) {
+            Issue.record("\(year)-\(month)-\(day): ordinal \(d.ordinal), expected \(expected)")
+          }
+          expected += 1
+        }
+      }
+    }
+    #expect(expected == 2_932_897)  // 10000-01-01
+  }
+
   @Test func dayDifference() throws {
     let a = try #require(Day(year: 2020, month: 8, day: 31))
     let b = try #require(Day(year: 2020, month: 9, day: 1))

@@ -193,6 +193,79 @@ struct ValueParserTests {
     #expect(ValueParser.parse(text, as: type) == nil)
   }
 
+  /// Cells near the forms the decoder's fast paths take (plain decimals, `YYYY-MM-DD`, one- and
+  /// two-digit grades, unpadded cells), with the values the general parsers give them.
+  @Test(arguments: [
+    ("150.00", ColumnType.decimal, "decimal 150.00"), ("120", .decimal, "decimal 120"),
+    ("-0.50", .decimal, "decimal -0.50"), ("+150.00", .decimal, "decimal 150.00"),
+    ("1,200.00", .decimal, "decimal 1200.00"), (".5", .decimal, "decimal 0.5"),
+    ("5.", .decimal, "decimal 5"), ("-.5", .decimal, "decimal -0.5"), ("0", .decimal, "decimal 0"),
+    ("-0", .decimal, "decimal 0"), ("007.10", .decimal, "decimal 7.10"),
+    ("123456789012345678", .decimal, "decimal 123456789012345678"),
+    ("1234567890123456789", .decimal, "decimal 1234567890123456789"),
+    ("999999999999999999999999999999999999", .decimal,
+     "decimal 999999999999999999999999999999999999"),
+    ("0.123456789012345678", .decimal, "decimal 0.123456789012345678"),
+    ("0.1234567890123456789", .decimal, "invalid"),
+    ("1234567890123456789012345678901234567", .decimal, "invalid"),
+    ("150元", .decimal, "invalid"), ("12,34", .decimal, "invalid"), ("5..", .decimal, "invalid"),
+    ("+", .decimal, "invalid"), ("-.", .decimal, "invalid"), ("+-1", .decimal, "invalid"),
+    ("1.5.", .decimal, "invalid"), ("1/2", .decimal, "invalid"), ("1:2", .decimal, "invalid"),
+    ("\u{3000}150.00\u{3000}", .decimal, "decimal 150.00"), ("  150.00", .decimal, "decimal 150.00"),
+    ("150.00  ", .decimal, "decimal 150.00"), ("\u{3000}", .decimal, "null"), (" ", .decimal, "null"),
+    ("2024-09-05", .date, "date 2024-09-05"), ("2024-02-29", .date, "date 2024-02-29"),
+    ("2024-02-30", .date, "invalid"), ("2023-02-29", .date, "invalid"), ("2024-13-01", .date, "invalid"),
+    ("2024-00-10", .date, "invalid"), ("2024-09-00", .date, "invalid"), ("2024-09-31", .date, "invalid"),
+    ("0000-01-01", .date, "invalid"), ("1900-02-29", .date, "invalid"), ("2000-02-29", .date, "date 2000-02-29"),
+    ("2024-09-5", .date, "date 2024-09-05"), ("2024-9-05", .date, "date 2024-09-05"),
+    ("2024-09/05", .date, "invalid"), ("2024/09-05", .date, "invalid"), ("2024-09-0a", .date, "invalid"),
+    ("2024-0:-05", .date, "invalid"), ("202/-09-05", .date, "invalid"), ("2024--9-05", .date, "invalid"),
+    ("2024-09-05\u{3000}", .date, "date 2024-09-05"), (" 2024-09-05", .date, "date 2024-09-05"),
+    ("2024/9/5", .date, "date 2024-09-05"), ("2024年9月5日", .date, "date 2024-09-05"),
+    ("20240905", .date, "date 2024-09-05"), ("2024.9.5", .date, "date 2024-09-05"),
+    ("0", .grade, "invalid"), ("00", .grade, "invalid"), ("09", .grade, "int 9"), ("10", .grade, "int 10"),
+    ("13", .grade, "invalid"), ("99", .grade, "invalid"), ("1a", .grade, "invalid"), ("a", .grade, "invalid"),
+    ("/", .grade, "invalid"), (":1", .grade, "invalid"), ("-", .grade, "invalid"), ("+1", .grade, "int 1"),
+    ("七年级", .grade, "int 7"), ("初一", .grade, "int 7"), ("12年级", .grade, "int 12"),
+    ("\u{3000}3\u{3000}", .grade, "int 3"),
+    ("张三", .string, "string \"张三\""), ("\u{3000}张三", .string, "string \"张三\""),
+    ("张三 ", .string, "string \"张三\""), ("\u{3000}", .string, "null"),
+    ("\u{00A0}a\u{00A0}", .string, "string \"a\""), ("\u{FEFF}a", .string, "string \"a\""),
+    ("a\u{FEFF}", .string, "string \"a\""), ("a\u{FFBF}", .string, "string \"a\u{FFBF}\""),
+    ("a\u{3080}", .string, "string \"a\u{3080}\""), ("\u{0080}a\u{00A0}", .string, "string \"\u{0080}a\""),
+    ("\u{3001}a\u{3000}", .string, "string \"\u{3001}a\""), ("\u{1F}a", .string, "string \"\\u{1F}a\""),
+  ])
+  func formsNearTheFastPaths(text: String, type: ColumnType, expected: String) {
+    #expect(show(parseBytes(text, as: type)) == expected)
+  }
+
+  /// The `YYYY-MM-DD` fast path gives what the general date parser gives on generated texts
+  /// of ten digits and separators (days that do not exist among them), and declines the rest.
+  @Test func isoDateFormAgreesWithTheGeneralParser() {
+    let alphabet = Array("0123456789012-/.:0123".utf8)
+    var random = SplitMix64(seed: 20_240_905)
+    var taken = 0
+    for n in 0..<200_000 {
+      var bytes = (0..<10).map { _ in alphabet[random.next(below: alphabet.count)] }
+      if n % 2 == 0 {
+        let (y, m, d) = (random.next(below: 10_000), random.next(below: 14), random.next(below: 33))
+        bytes = Array("\(y + 10_000)-\(m + 100)-\(d + 100)".utf8.dropFirst())
+        bytes.removeSubrange(5..<6)
+        bytes.removeSubrange(8..<9)
+        if n % 4 == 0 { bytes[random.next(below: 10)] = alphabet[random.next(below: alphabet.count)] }
+      }
+      bytes.withUnsafeBufferPointer { b in
+        let general = ValueParser.parseAnyDateForm(bytes: b)
+        if let fast = ValueParser.parseISODate(bytes: b) {
+          taken += 1
+          #expect(fast == general, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        #expect(ValueParser.parseDate(bytes: b) == general)
+      }
+    }
+    #expect(taken > 40_000, "\(taken) texts took the fast path")
+  }
+
   static let trimmed = [" ", "\t", "\r", "\n", "\r\n", "\u{00A0}", "\u{3000}", "\u{FEFF}"]
   static let samples: [(String, ColumnType)] = [
     ("12", .integer), ("1,234.50", .decimal), ("2020年9月1日", .date), ("2020.9", .month),
