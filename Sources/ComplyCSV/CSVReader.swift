@@ -28,7 +28,8 @@
 //  6. `lineStart` is the chunk offset where the current physical line starts, or -1 when it
 //     started in an earlier chunk, `charsBeforeChunk` then counting its characters there. An
 //     opening quote records this in `openQuote`; its column is only computed if the quoted
-//     field is still open when its chunk is replaced, i.e. only on the way to an error.
+//     field may still be open when its chunk is replaced (in `quoted`, or in `quoteInQuoted`,
+//     which an escaped quote leaves for `quoted`), i.e. mostly on the way to an error.
 //
 // Speed: runs of field bytes are scanned eight bytes at a time (SWAR): each word is stored to
 // the record buffer whole, which keeps eight bytes of slack, and only the bytes before the
@@ -516,7 +517,7 @@ struct ParserState {
   /// Before chunk `base` is replaced: fixes the column of a quote still open in it, and carries
   /// the character count of the current line over to the next chunk.
   mutating func leaveChunk(_ base: UnsafePointer<UInt8>) {
-    if state == .quoted && openQuote.column == 0 {
+    if state == .quoted || state == .quoteInQuoted, openQuote.column == 0 {
       let q = openQuote
       openQuote.column =
         q.lineStart < 0
