@@ -413,7 +413,9 @@ public final class CSVReader {
   private static func detectEncoding(
     _ source: ByteSource, forced: TextEncoding?, chunkSize: Int
   ) throws(ComplyError) -> (TextEncoding, Int) {
-    while source.readAhead.count < 3, try source.readMore(chunkSize) {}
+    // The sniff reads in small steps: what it reads is copied to the decoder's buffer again.
+    let step = min(chunkSize, sniffReadSize)
+    while source.readAhead.count < 3, try source.readMore(step) {}
     if let (marked, length) = TextEncoding.fromBOM(source.readAhead) {
       switch (forced, marked) {
       case (nil, _), (.utf8, .utf8), (.utf16LE, .utf16LE), (.utf16LE, .utf16BE),
@@ -430,7 +432,7 @@ public final class CSVReader {
       switch verdict {
       case .utf8: return (.utf8, 0)
       case .gb18030: return (.gb18030, 0)
-      case .needMore: _ = try source.readMore(chunkSize)
+      case .needMore: _ = try source.readMore(step)
       }
     }
   }
