@@ -119,9 +119,7 @@ enum UTF8Check {
   /// Fast path, because the data is mostly ASCII and Chinese: validating the 126 MB of the
   /// 1M-row fee files took 47–52 ms sequence by sequence, 10–14 ms 16 bytes at a time (best of
   /// 5 in-process runs); the 1M-row FEE-FUTURE-DATE check with one worker went from 0.42 to
-  /// 0.38 user s (medians of 7 alternating pairs). Comparisons are between whole vectors
-  /// (`Block(repeating:)`), which the compiler turns into SSE instructions; a scalar operand,
-  /// or `.<` on UInt8 lanes, came out as a loop over the lanes.
+  /// 0.38 user s (medians of 7 alternating pairs).
   @inline(__always)
   private static func isCommonBlock(_ p: UnsafePointer<UInt8>) -> Bool {
     let raw = UnsafeRawPointer(p)
@@ -139,8 +137,6 @@ enum UTF8Check {
     let (low, high) = unsafeBitCast(wrong, to: (UInt64, UInt64).self)
     return low | high == 0
   }
-
-  private typealias Block = SIMD16<UInt8>
 
   /// `isCommonLead` for each byte of a block.
   @inline(__always)
