@@ -1,6 +1,7 @@
-// CSVRecord: the one record a CSVReader fills again and again. Its fields live unescaped and
-// back to back in a single reused byte buffer, delimited by an array of end offsets, so reading
-// a record allocates nothing once the buffers fit the widest record seen.
+// CSVRecord: the one record a CSVReader fills again and again. Its fields live unescaped in a
+// single reused byte buffer, each followed by one byte of no meaning (where the reader's block
+// scan left the delimiter), delimited by an array of end offsets, so reading a record allocates
+// nothing once the buffers fit the widest record seen.
 
 /// One record of a CSV file: its physical start line and its fields as UTF-8 bytes. The reader
 /// overwrites it on every `next()`; copy out what must outlive the call.
@@ -37,7 +38,7 @@ public final class CSVRecord {
   ) rethrows -> R {
     let storage = self.storage.pointee
     precondition(index >= 0 && index < storage.fieldCount, "field index out of range")
-    let start = index == 0 ? 0 : storage.ends[index - 1]
+    let start = storage.start(of: index)
     return try body(
       UnsafeBufferPointer(start: storage.bytes + start, count: storage.ends[index] - start))
   }
@@ -51,19 +52,20 @@ public final class CSVRecord {
   public func isEmptyField(_ index: Int) -> Bool {
     let storage = self.storage.pointee
     precondition(index >= 0 && index < storage.fieldCount, "field index out of range")
-    return storage.ends[index] == (index == 0 ? 0 : storage.ends[index - 1])
+    return storage.ends[index] == storage.start(of: index)
   }
 }
 
-/// A record's buffers: field bytes back to back, and the offset just past each field. The
-/// record owns (and frees) the memory; the parser works on a copy and writes it back.
+/// A record's buffers: field bytes, each field followed by one byte of no meaning, and the offset
+/// just past each field. The record owns (and frees) the memory; the parser works on a copy and
+/// writes it back.
 struct RecordStorage {
   var line = 0
   private(set) var bytes: UnsafeMutablePointer<UInt8>
   private(set) var byteCapacity: Int
   /// Bytes of `bytes` in use.
   var byteCount = 0
-  /// `ends[i]` is the offset in `bytes` just past field `i`.
+  /// `ends[i]` is the offset in `bytes` just past field `i`; field `i + 1` starts one byte later.
   private(set) var ends: UnsafeMutablePointer<Int>
   private(set) var endCapacity: Int
   /// Entries of `ends` in use.
@@ -97,20 +99,41 @@ struct RecordStorage {
     byteCount &+= 1
   }
 
-  /// Stores the 8 bytes of `word` at the end without counting them: a scanning loop then
-  /// counts as many as belong to the field.
+  /// Stores the 16 bytes of `block` at the end without counting them (a scanning loop then
+  /// counts as many as it keeps), and makes room for 16 `endField(at:)` calls.
   @inline(__always)
-  mutating func storeWord(_ word: UInt64) {
-    reserve(8)
-    UnsafeMutableRawPointer(bytes + byteCount).storeBytes(of: word, as: UInt64.self)
+  mutating func storeBlock(_ block: SIMD16<UInt8>) {
+    reserve(16)
+    if fieldCount &+ 16 > endCapacity { growEnds() }
+    UnsafeMutableRawPointer(bytes + byteCount).storeBytes(of: block, as: SIMD16<UInt8>.self)
   }
 
+  /// Ends the field in progress at the end, leaving the byte after it.
   @inline(__always)
   mutating func endField() {
     if fieldCount == endCapacity { growEnds() }
+    reserve(1)
     ends[fieldCount] = byteCount
     fieldCount &+= 1
+    byteCount &+= 1
   }
+
+  /// Ends the field in progress at `offset` (at most `byteCount + 15`) of bytes a `storeBlock`
+  /// stored; the byte at `offset` is the one after it. Room was made by `storeBlock`.
+  @inline(__always)
+  mutating func endField(at offset: Int) {
+    ends[fieldCount] = offset
+    fieldCount &+= 1
+  }
+
+  /// The offset where field `index` starts (for the field in progress, `fieldCount`).
+  @inline(__always)
+  func start(of index: Int) -> Int {
+    index == 0 ? 0 : ends[index &- 1] &+ 1
+  }
+
+  /// Whether the field in progress has no bytes yet.
+  var fieldIsEmpty: Bool { byteCount == start(of: fieldCount) }
 
   private mutating func growBytes(_ needed: Int) {
     let capacity = max(needed, 2 * byteCapacity)
@@ -122,7 +145,7 @@ struct RecordStorage {
   }
 
   private mutating func growEnds() {
-    let capacity = 2 * endCapacity
+    let capacity = max(fieldCount + 16, 2 * endCapacity)
     let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
     bigger.update(from: ends, count: fieldCount)
     ends.deallocate()

@@ -1,9 +1,10 @@
 // RecordBatch: a run of consecutive records of one file, copied out of the reader's reused
 // record so they can be decoded and checked on another thread while the reader goes on. A
 // batch's boundaries are the reader's own record boundaries, so quoting can never split a
-// record and every record keeps the exact physical line the reader counted. Field bytes lie
-// back to back in one buffer, with one end offset per field and one (first field, line) pair
-// per record; a batch is emptied and refilled, so steady-state reading allocates nothing.
+// record and every record keeps the exact physical line the reader counted. Field bytes lie in
+// one buffer as the record holds them (each field followed by one byte of no meaning), with one
+// end offset per field and one (first field, line) pair per record; a batch is emptied and
+// refilled, so steady-state reading allocates nothing.
 
 /// Consecutive records of one file, each with its start line.
 ///
@@ -13,7 +14,8 @@ public final class RecordBatch: @unchecked Sendable {
   @exclusivity(unchecked) private var bytes: UnsafeMutablePointer<UInt8>
   @exclusivity(unchecked) private var byteCapacity: Int
   @exclusivity(unchecked) private var byteCount = 0
-  /// `ends[i]`: offset in `bytes` just past field `i` of the batch (fields of all records).
+  /// `ends[i]`: offset in `bytes` just past field `i` of the batch (fields of all records);
+  /// field `i + 1` starts one byte later.
   @exclusivity(unchecked) private var ends: UnsafeMutablePointer<Int>
   @exclusivity(unchecked) private var endCapacity: Int
   @exclusivity(unchecked) private var endCount = 0
@@ -97,7 +99,7 @@ public struct BatchRecord {
   public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
     precondition(index >= 0 && index < count, "field index out of range")
     let f = firstField + index
-    let start = f == 0 ? 0 : ends[f - 1]
+    let start = f == 0 ? 0 : ends[f - 1] &+ 1
     return UnsafeBufferPointer(start: bytes + start, count: ends[f] - start)
   }
 

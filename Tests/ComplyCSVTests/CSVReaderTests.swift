@@ -129,6 +129,8 @@ func headerOnlyFile(text: String) throws {
     ("名字,x\n张三,\"abc", 2, 4),
     ("a,b\r\n1,\"x\r\ny\"\r\n\"z", 4, 1),
     ("a\n" + String(repeating: "字", count: 50) + ",\"", 2, 52),
+    // At chunk size 7 the first chunk ends between the two quotes of an escaped quote.
+    ("字,\"x\"\"yzw", 1, 3),
   ]
   for (text, line, column) in cases {
     for size in chunkSizes {

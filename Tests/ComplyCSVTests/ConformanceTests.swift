@@ -1,6 +1,7 @@
 // ConformanceTests: the public csv-spectrum suite (shared/conformance/csv-spectrum, a sibling of
 // the repository) in LF and CRLF forms at several chunk sizes, and randomized inputs checked
-// against a whole-buffer reference parser, in UTF-8, GB18030 and UTF-16.
+// against a whole-buffer reference parser, in UTF-8, GB18030 and UTF-16, short and with long
+// field runs.
 
 import Foundation
 import Testing
@@ -91,6 +92,16 @@ private func randomCSV(_ generator: inout SeededGenerator) -> String {
   return (0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "" }.joined()
 }
 
+/// Random text with runs of field bytes long enough to fill the reader's 16-byte blocks, so
+/// that delimiters, quotes and line breaks fall on every position of a block.
+private func randomLongCSV(_ generator: inout SeededGenerator) -> String {
+  let alphabet = [
+    "abcdefghijklmn", "中文字段", "a", "中", ",", ",", ",", "\"", "\"\"", "\r", "\n", "\r\n", " ",
+  ]
+  let length = Int.random(in: 0...120, using: &generator)
+  return (0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "" }.joined()
+}
+
 /// Reads `bytes` at every chunk size and compares with the reference parse of `text`.
 private func expectMatchesReference(_ text: String, _ bytes: [UInt8], encoding: TextEncoding?) {
   let (rows, unterminated) = referenceParse(Array(text.utf8))
@@ -123,6 +134,14 @@ func randomTextMatchesReference(seed: Int) {
   var generator = SeededGenerator(seed: UInt64(seed))
   let text = randomCSV(&generator)
   expectMatchesReference(text, Array(text.utf8), encoding: nil)
+}
+
+@Test(arguments: 0..<300)
+func randomLongTextMatchesReference(seed: Int) {
+  var generator = SeededGenerator(seed: UInt64(seed) + 20_000)
+  let text = randomLongCSV(&generator)
+  // Forced: a short text of few Chinese characters can also be read as GB18030.
+  expectMatchesReference(text, Array(text.utf8), encoding: .utf8)
 }
 
 @Test(arguments: 0..<150)
