@@ -33,13 +33,13 @@ struct GroupState {
   private let argumentEvaluators: [((EvalFrame) -> Value)?]
   private var keys: GroupTable
 
-  // One column per call; the columns of kinds a call does not use stay empty.
-  private var counts: [[Int]]
-  private var sumSignificands: [[Int128]]
-  private var sumScales: [[Int]]
-  private var extremes: [[Value]]
+  // Each kind of accumulator of every call that uses it, in one flat array per kind.
+  private var counts: CallValues<Int>
+  private var sumSignificands: CallValues<Int128>
+  private var sumScales: CallValues<Int>
+  private var extremes: CallValues<Value>
   /// The position of the row each extreme came from, to settle ties when merging.
-  private var extremePositions: [[Int]]
+  private var extremePositions: CallValues<Int>
   private var distinct: [DistinctValues]
 
   /// Each group's first row: file index << 40 | line.
@@ -75,12 +75,14 @@ struct GroupState {
     types = plan.calls.map(\.type)
     argumentEvaluators = plan.calls.map { $0.argument?.evaluate }
     keys = GroupTable(arity: plan.groupBy.count)
-    let columns = Array(repeating: [Int](), count: plan.calls.count)
-    counts = columns
-    sumScales = columns
-    sumSignificands = Array(repeating: [], count: plan.calls.count)
-    extremes = Array(repeating: [], count: plan.calls.count)
-    extremePositions = Array(repeating: [], count: plan.calls.count)
+    let counted = kinds.map { [.count, .countNonNull, .countIf, .avg].contains($0) }
+    let summed = kinds.map { $0 == .sum || $0 == .avg }
+    let extreme = kinds.map { $0 == .min || $0 == .max }
+    counts = CallValues(calls: counted, initial: 0)
+    sumSignificands = CallValues(calls: summed, initial: 0)
+    sumScales = CallValues(calls: summed, initial: Self.noSum)
+    extremes = CallValues(calls: extreme, initial: .null)
+    extremePositions = CallValues(calls: extreme, initial: Int.max)
     distinct = Array(repeating: DistinctValues(), count: plan.calls.count)
     arguments = Array(repeating: .null, count: plan.calls.count)
     distinctTextColumns = plan.calls.map { $0.kind == .countDistinct ? $0.argument?.column : nil }
@@ -128,15 +130,9 @@ struct GroupState {
   private func prefetchAccumulators(_ group: Int) {
     firstPositions.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
     lineCounts.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
-    for c in kinds.indices {
-      switch kinds[c] {
-      case .count, .countNonNull, .countIf: counts[c].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
-      case .sum, .avg:
-        sumSignificands[c].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
-        sumScales[c].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group) }
-      case .countDistinct, .min, .max: break
-      }
-    }
+    counts.prefetch(group)
+    sumSignificands.prefetch(group)
+    sumScales.prefetch(group)
   }
 
   /// Folds the row at `position`, whose argument values are in `arguments` and
@@ -146,9 +142,9 @@ struct GroupState {
     for c in kinds.indices {
       let v = arguments[c]
       switch kinds[c] {
-      case .count: counts[c][group] += 1
-      case .countNonNull: if !v.isNull { counts[c][group] += 1 }
-      case .countIf: if case .bool(true) = v { counts[c][group] += 1 }
+      case .count: counts[c, group] += 1
+      case .countNonNull: if !v.isNull { counts[c, group] += 1 }
+      case .countIf: if case .bool(true) = v { counts[c, group] += 1 }
       case .countDistinct:
         if !distinctKeys[c].comparable.isEmpty {
           distinct[c].insert(encoded: distinctKeys[c].comparable, into: group)
@@ -158,11 +154,11 @@ struct GroupState {
       case .sum, .avg:
         guard let d = v.decimalValue else { break }
         addToSum(d, call: c, group: group)
-        if kinds[c] == .avg { counts[c][group] += 1 }
+        if kinds[c] == .avg { counts[c, group] += 1 }
       case .min, .max:
         if !v.isNull, replacesExtreme(v, at: position, call: c, group: group) {
-          extremes[c][group] = v
-          extremePositions[c][group] = position
+          extremes[c, group] = v
+          extremePositions[c, group] = position
         }
       }
     }
@@ -171,10 +167,10 @@ struct GroupState {
   /// Whether `v` (from the row at `position`) is a new minimum or maximum; on a tie the
   /// earlier row's value stays.
   private func replacesExtreme(_ v: Value, at position: Int, call c: Int, group: Int) -> Bool {
-    let current = extremes[c][group]
+    let current = extremes[c, group]
     if current.isNull { return true }
     let order = Value.compare(v, current) ?? 0
-    if order == 0 { return position < extremePositions[c][group] }
+    if order == 0 { return position < extremePositions[c, group] }
     return kinds[c] == .min ? order < 0 : order > 0
   }
 
@@ -182,19 +178,12 @@ struct GroupState {
     firstPositions.append(position)
     lineCounts.append(1)
     lastExtra.append(0)
-    for c in kinds.indices {
-      switch kinds[c] {
-      case .count, .countNonNull, .countIf: counts[c].append(0)
-      case .countDistinct: distinct[c].addGroup()
-      case .sum, .avg:
-        sumSignificands[c].append(0)
-        sumScales[c].append(Self.noSum)
-        if kinds[c] == .avg { counts[c].append(0) }
-      case .min, .max:
-        extremes[c].append(.null)
-        extremePositions[c].append(Int.max)
-      }
-    }
+    counts.openGroup()
+    sumSignificands.openGroup()
+    sumScales.openGroup()
+    extremes.openGroup()
+    extremePositions.openGroup()
+    for c in kinds.indices where kinds[c] == .countDistinct { distinct[c].addGroup() }
   }
 
   /// Keeps the row's line when the group has fewer than `lineLimit` and the row is in the
@@ -212,22 +201,22 @@ struct GroupState {
 
   /// An overflowing sum is unknown: it stays null and no later row revives it.
   private mutating func addToSum(_ d: ExactDecimal, call c: Int, group: Int) {
-    switch sumScales[c][group] {
+    switch sumScales[c, group] {
     case Self.noSum:
-      sumSignificands[c][group] = d.significand
-      sumScales[c][group] = d.scale
+      sumSignificands[c, group] = d.significand
+      sumScales[c, group] = d.scale
     case Self.overflowedSum: break
     case let scale:
-      let total = ExactDecimal(significand: sumSignificands[c][group], scale: scale).adding(d)
-      sumSignificands[c][group] = total?.significand ?? 0
-      sumScales[c][group] = total?.scale ?? Self.overflowedSum
+      let total = ExactDecimal(significand: sumSignificands[c, group], scale: scale).adding(d)
+      sumSignificands[c, group] = total?.significand ?? 0
+      sumScales[c, group] = total?.scale ?? Self.overflowedSum
     }
   }
 
   private func sum(call c: Int, group: Int) -> ExactDecimal? {
-    let scale = sumScales[c][group]
+    let scale = sumScales[c, group]
     guard scale != Self.noSum, scale != Self.overflowedSum else { return nil }
-    return ExactDecimal(significand: sumSignificands[c][group], scale: scale)
+    return ExactDecimal(significand: sumSignificands[c, group], scale: scale)
   }
 
   // MARK: - Merging
@@ -305,19 +294,12 @@ struct GroupState {
     firstPositions.reserveCapacity(total)
     lineCounts.reserveCapacity(total)
     lastExtra.reserveCapacity(total)
-    for c in kinds.indices {
-      switch kinds[c] {
-      case .count, .countNonNull, .countIf: counts[c].reserveCapacity(total)
-      case .countDistinct: distinct[c].reserve(groups: total)
-      case .sum, .avg:
-        sumSignificands[c].reserveCapacity(total)
-        sumScales[c].reserveCapacity(total)
-        if kinds[c] == .avg { counts[c].reserveCapacity(total) }
-      case .min, .max:
-        extremes[c].reserveCapacity(total)
-        extremePositions[c].reserveCapacity(total)
-      }
-    }
+    counts.reserve(groups: total)
+    sumSignificands.reserve(groups: total)
+    sumScales.reserve(groups: total)
+    extremes.reserve(groups: total)
+    extremePositions.reserve(groups: total)
+    for c in kinds.indices where kinds[c] == .countDistinct { distinct[c].reserve(groups: total) }
   }
 
   /// Keeps the earliest `lineLimit` lines of the two groups' first file (only the other's
@@ -369,22 +351,22 @@ struct GroupState {
   private mutating func mergeAccumulators(_ group: Int, from other: GroupState, _ g: Int) {
     for c in kinds.indices {
       switch kinds[c] {
-      case .count, .countNonNull, .countIf: counts[c][group] += other.counts[c][g]
+      case .count, .countNonNull, .countIf: counts[c, group] += other.counts[c, g]
       case .countDistinct: distinct[c].merge(g, of: other.distinct[c], into: group)
       case .sum, .avg:
-        switch other.sumScales[c][g] {
+        switch other.sumScales[c, g] {
         case Self.noSum: break
-        case Self.overflowedSum: sumScales[c][group] = Self.overflowedSum
+        case Self.overflowedSum: sumScales[c, group] = Self.overflowedSum
         case let scale:
-          addToSum(ExactDecimal(significand: other.sumSignificands[c][g], scale: scale), call: c, group: group)
+          addToSum(ExactDecimal(significand: other.sumSignificands[c, g], scale: scale), call: c, group: group)
         }
-        if kinds[c] == .avg { counts[c][group] += other.counts[c][g] }
+        if kinds[c] == .avg { counts[c, group] += other.counts[c, g] }
       case .min, .max:
-        let v = other.extremes[c][g]
-        let position = other.extremePositions[c][g]
+        let v = other.extremes[c, g]
+        let position = other.extremePositions[c, g]
         if !v.isNull, replacesExtreme(v, at: position, call: c, group: group) {
-          extremes[c][group] = v
-          extremePositions[c][group] = position
+          extremes[c, group] = v
+          extremePositions[c, group] = position
         }
       }
     }
@@ -395,15 +377,15 @@ struct GroupState {
   /// The result of call `c` over `group`.
   func result(_ c: Int, group: Int) -> Value {
     switch kinds[c] {
-    case .count, .countNonNull, .countIf: return .int(Int64(counts[c][group]))
+    case .count, .countNonNull, .countIf: return .int(Int64(counts[c, group]))
     case .countDistinct: return .int(Int64(distinct[c].count(of: group)))
     case .sum:
       guard let s = sum(call: c, group: group) else { return .null }
       return Self.typed(s, types[c])
     case .avg:
-      guard let s = sum(call: c, group: group), counts[c][group] > 0 else { return .null }
-      return s.divided(by: ExactDecimal(Int64(counts[c][group]))).map(Value.decimal) ?? .null
-    case .min, .max: return extremes[c][group]
+      guard let s = sum(call: c, group: group), counts[c, group] > 0 else { return .null }
+      return s.divided(by: ExactDecimal(Int64(counts[c, group]))).map(Value.decimal) ?? .null
+    case .min, .max: return extremes[c, group]
     }
   }
 
@@ -454,5 +436,49 @@ struct GroupState {
   /// The group number of `key`, nil when no row had it.
   mutating func find(_ key: [Value]) -> Int? {
     keys.find(key)
+  }
+}
+
+/// One kind of accumulator (counts, sums, extremes…) of every call of a rule that keeps one, in
+/// one flat array: call `c`'s value for group `g` is at `g * stride + slot[c]`. An array per
+/// call made each row's fold check a nested pair of arrays for uniqueness and retain the inner
+/// one, and put a group's values of two calls on two cache lines.
+struct CallValues<Element> {
+  private var values: [Element] = []
+  /// Per call: its place among a group's values, or -1 when the call keeps none here.
+  private let slots: [Int]
+  private let stride: Int
+  private let initial: Element
+
+  /// `calls[c]`: whether call `c` keeps a value here, `initial` in a new group.
+  init(calls: [Bool], initial: Element) {
+    var next = 0
+    slots = calls.map { uses in
+      guard uses else { return -1 }
+      next += 1
+      return next - 1
+    }
+    stride = next
+    self.initial = initial
+  }
+
+  subscript(c: Int, group: Int) -> Element {
+    get { values[group &* stride &+ slots[c]] }
+    _modify { yield &values[group &* stride &+ slots[c]] }
+  }
+
+  /// Adds the next group, each call's value `initial`.
+  mutating func openGroup() {
+    for _ in 0..<stride { values.append(initial) }
+  }
+
+  mutating func reserve(groups: Int) {
+    values.reserveCapacity(groups * stride)
+  }
+
+  /// Starts loading `group`'s values.
+  func prefetch(_ group: Int) {
+    guard stride > 0 else { return }
+    values.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + group &* stride) }
   }
 }

@@ -294,11 +294,12 @@ public final class EvalFrame {
   /// rows its rules read), so that moving a frame from row to row retains and releases nothing.
   @inlinable
   public func lendRow(_ row: Unmanaged<RowValues>) {
-    if ownedRow != nil { ownedRow = nil }
     unmanagedRow = row
   }
 
-  @exclusivity(unchecked) @usableFromInline var ownedRow: RowValues?
+  /// The last row set through `row`, kept alive (a lent row replaces it as the frame's row
+  /// without releasing it: releasing on every lent row cost a call per row and rule).
+  @exclusivity(unchecked) private var ownedRow: RowValues?
   /// The row as compiled expressions read it: through `withRow`, which does not retain and
   /// release the row around every cell read (~2 % of a benchmark run).
   @exclusivity(unchecked) @usableFromInline var unmanagedRow: Unmanaged<RowValues>?
