@@ -157,6 +157,7 @@ final class RuleRunner {
   func consume(_ window: RowWindow) {
     if groups != nil {
       selected.removeAll(keepingCapacity: true)
+      let when = self.when
       for k in 0..<window.count {
         if let when {
           frame.lendRow(window.values(k))
@@ -168,9 +169,13 @@ final class RuleRunner {
       return
     }
     if !setProbes.isEmpty { prefetchSetProbes(window) }
+    // Taken out once per window: read per row through `self`, each was retained every time.
+    let entries = joins?.entries
+    let when = self.when
+    let condition = self.condition
     for k in 0..<window.count {
       frame.lendRow(window.values(k))
-      window.withRow(k) { judge($0, at: k) }
+      window.withRow(k) { judge($0, at: k, joins: entries, when: when, condition: condition) }
     }
   }
 
@@ -192,14 +197,18 @@ final class RuleRunner {
     for (set, h) in probeHashes[..<n] { sets[set].prefetchEntry(hash: h) }
   }
 
-  /// Judges row `row`, at position `k` of its window, which is the frame's row.
-  private func judge(_ row: ParsedRow, at k: Int) {
+  /// Judges row `row`, at position `k` of its window, which is the frame's row; `joins` is
+  /// the worker's RowJoinCache's entries.
+  private func judge(
+    _ row: ParsedRow, at k: Int, joins: UnsafeMutablePointer<RowJoinCache.Entry>?,
+    when: ((EvalFrame) -> Value)?, condition: (EvalFrame) -> Value
+  ) {
     // A row rule's `when` may read its joins, so they are resolved first: once per row for
     // all the worker's rules that share a join.
     for j in joinSlots.indices {
       let entry = joinSlots[j] &* RowWindow.capacity &+ k
-      if let joins, joins.serials[entry] == row.serial {
-        frame.setJoin(j, joins.rows[entry])
+      if let joins, joins[entry].serial == row.serial {
+        frame.setJoin(j, joins[entry].row)
         continue
       }
       let found: Unmanaged<RowValues>?
@@ -215,10 +224,7 @@ final class RuleRunner {
         }.map { Unmanaged.passUnretained($0) }
       }
       frame.setJoin(j, found)
-      if let joins {
-        joins.serials[entry] = row.serial
-        joins.rows[entry] = found
-      }
+      joins?[entry] = RowJoinCache.Entry(serial: row.serial, row: found)
     }
     if let when, !isTrue(when(frame)) { return }
     if isViolation(condition(frame), forbid: forbid) {
@@ -494,19 +500,36 @@ final class RowJoinCache {
     var right: [Int]
   }
 
+  /// The serial of the row whose lookup is stored, and what it found.
+  struct Entry {
+    var serial: Int
+    var row: Unmanaged<RowValues>?
+  }
+
   private var slots: [Signature: Int] = [:]
-  /// Per slot and position in a window (slot * RowWindow.capacity + position): the serial of
-  /// the row whose lookup is stored, and what it found. Rules go through a window one after
-  /// another, so each position keeps its own.
-  @exclusivity(unchecked) fileprivate var serials: [Int] = []
-  @exclusivity(unchecked) fileprivate var rows: [Unmanaged<RowValues>?] = []
+  /// Per slot and position in a window (slot * RowWindow.capacity + position): rules go
+  /// through a window one after another, so each position keeps its own. Unsafe storage, so
+  /// that a row's lookups check no array for uniqueness.
+  private(set) var entries: UnsafeMutablePointer<Entry>
+
+  init() {
+    entries = .allocate(capacity: 1)
+  }
+
+  deinit {
+    entries.deallocate()
+  }
 
   func slot(for join: CompiledJoin) -> Int {
     let signature = Signature(dataset: join.dataset, left: join.left, right: join.right)
     if let slot = slots[signature] { return slot }
-    slots[signature] = slots.count
-    serials += Array(repeating: -1, count: RowWindow.capacity)
-    rows += Array(repeating: nil, count: RowWindow.capacity)
-    return slots.count - 1
+    let slot = slots.count
+    slots[signature] = slot
+    let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: (slot + 1) * RowWindow.capacity)
+    bigger.moveInitialize(from: entries, count: slot * RowWindow.capacity)
+    (bigger + slot * RowWindow.capacity).initialize(repeating: Entry(serial: -1, row: nil), count: RowWindow.capacity)
+    entries.deallocate()
+    entries = bigger
+    return slot
   }
 }
