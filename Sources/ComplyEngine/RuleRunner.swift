@@ -391,6 +391,11 @@ final class RuleRunner {
     private let readsKey: Bool
     private let condition: (EvalFrame) -> Value
     private let forbid: Bool
+    /// When the condition compares one aggregate call (itself or a `compute:` name that is
+    /// nothing else) with a constant: that call, and the comparison. Most groups pass, and are
+    /// judged from that one result without the frame, the `compute:` values and the condition's
+    /// closures (at 10M rows the duplicate-charge rule judges 10M groups).
+    private let decidingCall: (call: Int, test: (Value) -> Value)?
 
     init(_ runner: RuleRunner, plan: AggregatePlan) {
       self.runner = runner
@@ -407,9 +412,21 @@ final class RuleRunner {
       frame.group = Array(repeating: .null, count: plan.groupBy.count)
       frame.aggregates = Array(repeating: .null, count: plan.calls.count)
       frame.computed = Array(repeating: .null, count: plan.computed.count)
+      decidingCall = runner.rule.condition.threshold.flatMap { threshold in
+        switch threshold.operand {
+        case .aggregate(let call): return (call, threshold.test)
+        case .reference(.computed(let k)): return plan.computed[k].expression.aggregate.map { ($0, threshold.test) }
+        case .reference: return nil
+        }
+      }
     }
 
     mutating func judge(_ group: Int, of groups: GroupState, files: [String]) {
+      if let (call, test) = decidingCall,
+        !ComplyEngine.isViolation(test(groups.result(call, group: group)), forbid: forbid)
+      {
+        return
+      }
       if readsKey { groups.decodeKey(group, into: &frame.group) }
       // One access to the frame's array for all calls: from this module every access to a
       // frame property is checked at run time (its `@exclusivity(unchecked)` holds only

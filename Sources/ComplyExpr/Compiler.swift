@@ -39,6 +39,8 @@ struct Compiler {
   private(set) var references: Set<ValueRef> = []
   /// The `column in dataset.column` tests of bare columns, for prefetching (CompiledExpression).
   private(set) var setProbes: [SetProbe] = []
+  /// The `frame.aggregates` index of each aggregate call compiled, in order.
+  private(set) var aggregates: [Int] = []
   /// The frame constant subtrees are folded with; they never read it.
   private let scratch = EvalFrame()
   /// Lists up to this long are scanned rather than hashed.
@@ -236,6 +238,24 @@ struct Compiler {
     }
   }
 
+  /// `node`'s shape as a Threshold, when it is a comparison of a name or an aggregate call
+  /// with a non-null constant; `compiled` is the compiler that compiled `node`.
+  static func threshold(_ node: Checked, compiled: Compiler) -> Threshold? {
+    guard case .binary(let op, let lhs, let rhs) = node.kind,
+      [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op),
+      case .constant(let y, _) = rhs.kind, !y.isNull
+    else { return nil }
+    let operand: Threshold.Operand
+    switch lhs.kind {
+    case .reference(let ref, _): operand = .reference(ref)
+    case .aggregate:
+      guard compiled.aggregates.count == 1 else { return nil }
+      operand = .aggregate(compiled.aggregates[0])
+    default: return nil
+    }
+    return Threshold(operand: operand) { x in x.isNull ? .null : Self.compare(op, x, y) }
+  }
+
   /// A comparison; `=`/`!=` of a bare text column compares the bytes the row holds with a
   /// string, without making the cell a String (UnicodeNFC.equal(utf8:_:)).
   private mutating func comparison(_ op: BinaryOperator, _ lhs: Checked, _ rhs: Checked) -> Code {
@@ -339,7 +359,7 @@ struct Compiler {
 
   // MARK: - Aggregates
 
-  private func aggregate(
+  private mutating func aggregate(
     _ kind: AggregateKind, _ argument: Checked?, _ rowRegistry: CompileRegistry, type: ExprType
   ) -> Code {
     var compiled: CompiledExpression?
@@ -352,6 +372,7 @@ struct Compiler {
     let key = kind.rawValue + "(" + (argument.map(ExprDebugPrinter.render) ?? "") + ")"
     let index = registry.addAggregate(
       AggregateCall(kind: kind, argument: compiled, type: type), key: key)
+    aggregates.append(index)
     return .dynamic { frame in frame.aggregates[index] }
   }
 }

@@ -366,17 +366,38 @@ public struct CompiledExpression: @unchecked Sendable {
   /// The row columns the expression looks up in `dataset.column` sets, so that a rule runner
   /// can prefetch the lookups of rows it will evaluate.
   public let setProbes: [SetProbe]
+  /// The expression's shape when it is a comparison of one operand with a constant: a group
+  /// can then be judged from that operand's value alone (Threshold).
+  public let threshold: Threshold?
+  /// The aggregate call (`frame.aggregates` index) the expression is, when it is nothing else.
+  public let aggregate: Int?
 
   public init(
     type: ExprType, references: Set<ValueRef>, column: Int? = nil, setProbes: [SetProbe] = [],
-    evaluate: @escaping (EvalFrame) -> Value
+    threshold: Threshold? = nil, aggregate: Int? = nil, evaluate: @escaping (EvalFrame) -> Value
   ) {
     self.type = type
     self.references = references
     self.column = column
     self.setProbes = setProbes
+    self.threshold = threshold
+    self.aggregate = aggregate
     self.evaluate = evaluate
   }
+}
+
+/// `operand op constant`: the expression's value is `test` of the operand's value, which is
+/// what evaluating the whole expression gives (null stays null).
+public struct Threshold: @unchecked Sendable {
+  public enum Operand: Sendable {
+    /// A name: a column, join column, group column or computed value.
+    case reference(ValueRef)
+    /// An aggregate call, by its `frame.aggregates` index.
+    case aggregate(Int)
+  }
+
+  public let operand: Operand
+  public let test: (Value) -> Value
 }
 
 /// An expression's test of a bare row column against a `dataset.column` set: the row's cell

@@ -73,6 +73,34 @@ struct AggregateRuleTests {
     #expect(messages.joined(separator: "|") == expected)
   }
 
+  /// A condition comparing one aggregate with a constant is decided from that aggregate alone
+  /// (GroupJudge); written with a `compute:` name or the call itself, as `require` or `forbid`,
+  /// it judges as the whole condition does: a null result (B's `max` of an empty column here)
+  /// is no violation either way.
+  @Test(arguments: [
+    ("compute: {m: max(次数)}\n    require: m < 2", ["A", "-"]),
+    ("require: max(次数) < 2", ["A", "-"]),
+    ("compute: {m: max(次数)}\n    forbid: m >= 2", ["A", "-"]),
+    ("forbid: max(次数) >= 2", ["A", "-"]),
+    ("require: max(次数) != 2", ["A"]),
+    ("forbid: 2 <= max(次数)", ["A", "-"]),
+  ])
+  func aConditionOnOneAggregateJudgesLikeTheWholeCondition(condition: String, violating: [String]) throws {
+    let fees = "学籍号,次数\nA,2\nA,1\nB,\n,7\nC,1\n"
+    let rule = """
+        - id: ONE
+          dataset: fees
+          group_by: [学籍号]
+          \(condition)
+          message: "{coalesce(学籍号, '-')}"
+      """
+    let ws = try Workspace(
+      rules: Self.datasets.replacingOccurrences(of: "{学籍号: string, 项目: string, 金额: decimal, 日期: date, 次数: integer}", with: "{学籍号: string, 次数: integer}")
+        + "rules:\n" + rule,
+      files: ["fees.csv": fees, "plan.csv": "学籍号,上限\n"])
+    #expect(try ws.check().violations.map(\.message) == violating)
+  }
+
   @Test func whenFiltersRowsBeforeGrouping() throws {
     let rule = """
         - id: LUNCH
