@@ -148,28 +148,30 @@ struct GroupTable {
   }
 
   /// Calls `found` with each group `g` of `range` of `other` and its group number here (nil
-  /// when this table lacks the key), in order. Reads nothing but `scratch` is written, so
-  /// several threads may look up at once. The slots
-  /// of the next keys are prefetched, so that the memory latency of probing a table far larger
-  /// than the caches overlaps (merging two workers' tables looks millions of keys up).
+  /// when this table lacks the key), in order. Writes only `scratch` (the keys being looked
+  /// up), so several threads may look up at once. The slots of the next keys are prefetched,
+  /// so that the memory latency of probing a table far larger than the caches overlaps
+  /// (merging two workers' tables looks millions of keys up); each key is read out of `other`
+  /// once, for its hash and its probe.
   func lookUp(
-    groups range: Range<Int>, in other: GroupTable, scratch: inout KeyEncoder, _ found: (Int, Int?) -> Void
+    groups range: Range<Int>, in other: GroupTable, scratch: inout [KeyEncoder], _ found: (Int, Int?) -> Void
   ) {
     let ahead = 8
+    if scratch.count < ahead { scratch = Array(repeating: KeyEncoder(), count: ahead) }
     withUnsafeTemporaryAllocation(of: UInt64.self, capacity: ahead) { hashes in
       slots.withUnsafeBufferPointer { slots in
         let mask = slots.count - 1
         // Group g's slot is prefetched `ahead` groups before it is probed; both share
-        // hashes[g % ahead], so the probe comes first.
+        // hashes[g % ahead] and scratch[g % ahead] (its key, loaded once), so the probe
+        // comes first.
         for g in range.lowerBound..<range.upperBound + ahead {
           let p = g - ahead
           if p >= range.lowerBound {
-            other.load(p, into: &scratch)
-            found(p, probe(hashes[p % ahead], scratch.comparable).group)
+            found(p, probe(hashes[p % ahead], scratch[p % ahead].comparable).group)
           }
           if g < range.upperBound {
-            other.load(g, into: &scratch)
-            let h = scratch.comparable.withUnsafeBytes(hash)
+            other.load(g, into: &scratch[g % ahead])
+            let h = scratch[g % ahead].comparable.withUnsafeBytes(hash)
             comply_prefetch(slots.baseAddress! + (Int(UInt32(truncatingIfNeeded: h)) & mask))
             hashes[g % ahead] = h
           }
@@ -290,14 +292,45 @@ struct GroupTable {
     lowHashes.reserveCapacity(count)
   }
 
+  /// Moves the keys to slots `size` long (twice as many by default). The old slots are read in
+  /// order, but each key's low hash and new slot are anywhere: they are prefetched for a run
+  /// of 16 keys before any of the run is placed (placing one key at a time waited for both
+  /// loads in turn; `grow` was 4 % of a 10M-row duplicate-charge run's samples).
   private mutating func grow(to size: Int? = nil) {
     var bigger = [UInt64].zeroedSlots(size ?? slots.count * 2)
     let mask = bigger.count - 1
-    for slot in slots where slot != 0 {
-      let group = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-      var i = Int(lowHashes[group]) & mask
-      while bigger[i] != 0 { i = (i + 1) & mask }
-      bigger[i] = slot
+    let run = 16
+    slots.withUnsafeBufferPointer { old in
+      lowHashes.withUnsafeBufferPointer { lowHashes in
+        bigger.withUnsafeMutableBufferPointer { bigger in
+          withUnsafeTemporaryAllocation(of: UInt64.self, capacity: run) { pending in
+            var start = 0
+            while start < old.count {
+              var n = 0
+              var k = start
+              while k < old.count && n < run {
+                if old[k] != 0 {
+                  pending[n] = old[k]
+                  comply_prefetch(lowHashes.baseAddress! + Int(truncatingIfNeeded: old[k] & 0xFFFF_FFFF) - 1)
+                  n += 1
+                }
+                k += 1
+              }
+              start = k
+              for p in 0..<n {
+                let group = Int(truncatingIfNeeded: pending[p] & 0xFFFF_FFFF) - 1
+                comply_prefetch(bigger.baseAddress! + (Int(lowHashes[group]) & mask))
+              }
+              for p in 0..<n {
+                let group = Int(truncatingIfNeeded: pending[p] & 0xFFFF_FFFF) - 1
+                var i = Int(lowHashes[group]) & mask
+                while bigger[i] != 0 { i = (i + 1) & mask }
+                bigger[i] = pending[p]
+              }
+            }
+          }
+        }
+      }
     }
     slots = bigger
   }
