@@ -99,6 +99,7 @@ struct GroupState {
   /// usually arrived. A table far larger than the caches otherwise makes every row wait for
   /// several memory loads in turn.
   mutating func add(_ window: RowWindow, selected: [Int], frame: EvalFrame) {
+    let groupBy = self.groupBy
     for (i, k) in selected.enumerated() { window.withRow(k) { keys.stage(i, $0, at: groupBy) } }
     for i in selected.indices {
       let group = keys.candidate(i)

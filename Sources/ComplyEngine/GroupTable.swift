@@ -112,7 +112,10 @@ struct GroupTable {
   /// Starts loading the record of `group`, whose location `candidate` prefetched.
   func prefetchRecord(of group: Int) {
     let (page, offset) = Self.split(locations[group])
-    pages[page].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + offset) }
+    // Through the outer buffer: `pages[page]` copied the page's array out, retaining it.
+    pages.withUnsafeBufferPointer { pages in
+      pages[page].withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + offset) }
+    }
   }
 
   /// The group number of staged key `i`, added as a new group when unseen.
