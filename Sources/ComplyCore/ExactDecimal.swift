@@ -134,6 +134,16 @@ public struct ExactDecimal: Sendable, Comparable, Hashable, CustomStringConverti
     ExactDecimal(significand: significand < 0 ? -significand : significand, scale: scale)
   }
 
+  /// -1, 0 or 1 as `a` is less than, equal to or greater than `b`, as `<` and `==` say, with
+  /// the scales aligned once for both (a row's amount comparisons asked `<`, then `==`).
+  public static func order(_ a: ExactDecimal, _ b: ExactDecimal) -> Int {
+    let s = max(a.scale, b.scale)
+    if let x = a.scaledSignificand(atScale: s), let y = b.scaledSignificand(atScale: s) {
+      return x < y ? -1 : (x == y ? 0 : 1)
+    }
+    return a < b ? -1 : (a == b ? 0 : 1)
+  }
+
   public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
     let s = max(a.scale, b.scale)
     guard let x = a.scaledSignificand(atScale: s), let y = b.scaledSignificand(atScale: s) else {

@@ -46,9 +46,10 @@ public enum Value: Sendable, CustomStringConvertible {
     case let (.date(x), .date(y)): return x < y ? -1 : (x == y ? 0 : 1)
     case let (.time(x), .time(y)): return x < y ? -1 : (x == y ? 0 : 1)
     case let (.bool(x), .bool(y)): return x == y ? 0 : (!x ? -1 : 1)
+    case let (.decimal(x), .decimal(y)): return ExactDecimal.order(x, y)
     default:
       guard let x = a.decimalValue, let y = b.decimalValue else { return nil }
-      return x < y ? -1 : (x == y ? 0 : 1)
+      return ExactDecimal.order(x, y)
     }
   }
 }
