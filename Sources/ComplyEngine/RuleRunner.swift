@@ -123,15 +123,10 @@ final class RuleRunner {
     self.waivers = waivers
     self.lookups = lookups
     self.builder = builder
-    // Calling a stored closure retains its context. Wrapped here, the context retained for
-    // every row is this runner's own, not the compiled rule's that every worker shares (two
-    // cores writing one reference count).
-    when = rule.when.map { when in
-      let evaluate = when.evaluate
-      return { evaluate($0) }
-    }
-    let condition = rule.condition.evaluate
-    self.condition = { condition($0) }
+    // The rule's own closures, which every worker shares: `consume` takes them out once per
+    // window, so their reference counts are written once per window, not on every row.
+    when = rule.when?.evaluate
+    condition = rule.condition.evaluate
     forbid = rule.rule.isForbid
     setProbes = rule.aggregate == nil ? (rule.when?.setProbes ?? []) + rule.condition.setProbes : []
     probeHashes = Array(repeating: (0, 0), count: setProbes.count * RowWindow.capacity)
