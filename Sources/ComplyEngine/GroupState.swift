@@ -1,9 +1,10 @@
 // GroupState: the running aggregates of every group of one aggregate rule, and their results
 // when the dataset ends. Keys live in a GroupTable (see there for the design and the
-// measurements behind it); everything else is a flat array indexed by group number, so a group
-// costs a few machine words per call instead of an object with four arrays:
+// measurements behind it); everything else is in flat arrays indexed by group number (one
+// array per kind of accumulator for all the calls that keep it: CallValues), so a group costs
+// a few machine words per call instead of an object with four arrays:
 // - counts (`count`, `count(x)`, `count_if`, and the rows behind an `avg`): Int;
-// - sums (`sum`, `avg`): the significand and the scale of an ExactDecimal in two arrays, the
+// - sums (`sum`, `avg`): the significand and the scale of an ExactDecimal, in two arrays, the
 //   scale doubling as the state (no value yet, overflowed) so a sum needs no count;
 // - `min`/`max`: the Value;
 // - `count_distinct`: a small set of each group's values (DistinctValues), only for those calls;

@@ -1,6 +1,7 @@
-// RuleRunner: evaluates one compiled rule over the rows of its dataset. A row rule judges each
-// row as it streams by; an aggregate rule folds rows into per-group accumulators (GroupState)
-// and judges the groups (with the expected groups added) when the dataset ends. Memory grows
+// RuleRunner: evaluates one compiled rule over the rows of its dataset, a window of rows at a
+// time (RowWindow). A row rule judges each row; an aggregate rule folds the rows its `when`
+// admits into per-group accumulators (GroupState) and judges the groups (with the expected
+// groups added) when the dataset ends. Memory grows
 // with groups only. A dataset read by several workers has one runner per rule and worker;
 // the first worker's runner is finished in steps (`finishing`) that merge the others into it
 // and judge slices of the groups, steps the engine runs for all rules together on all cores.
