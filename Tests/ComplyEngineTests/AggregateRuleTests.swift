@@ -1,7 +1,7 @@
 // Aggregate rules (SPEC §2.2): every aggregate, when-filters, null keys, empty datasets, joins
 // on group columns, expected groups, and exact sums.
 
-import ComplyEngine
+@testable import ComplyEngine
 import Testing
 
 struct AggregateRuleTests {
@@ -214,5 +214,47 @@ struct RowRuleTests {
         """,
       files: ["fees.csv": AggregateRuleTests.fees, "plan.csv": "学籍号,上限\nB,50\nA,1000\n"])
     #expect(try ws.check().violations.map(\.summary) == ["CAPPED fees.csv:5 B 100"])
+  }
+
+  /// Two rules share one join (looked up once per row, kept per position of a 32-row window)
+  /// over 100 rows, on one worker and on two with batches of 7: every row's violations are
+  /// the ones its own student's cap gives, whichever window and position the row fell in.
+  @Test(arguments: [(1, 4096), (2, 7)])
+  func rulesSharingAJoinJudgeEveryRowByItsOwnMatch(workers: Int, batchRows: Int) throws {
+    var fees = "学籍号,项目,金额,日期,次数\n"
+    var expected: [String] = []
+    let caps = ["A": 40, "B": 60, "C": 80]
+    for i in 0..<100 {
+      let student = ["A", "B", "C", "D"][(i * 7) % 4]
+      let amount = (i * 13) % 100
+      fees += "\(student),午餐,\(amount),2024-03-01,1\n"
+      if let cap = caps[student] {
+        if amount > cap { expected.append("OVER fees.csv:\(i + 2) \(student) \(amount)") }
+      } else {
+        expected.append("NO-PLAN fees.csv:\(i + 2) \(student) \(amount)")
+      }
+    }
+    let ws = try Workspace(
+      rules: AggregateRuleTests.datasets + """
+        rules:
+          - id: OVER
+            dataset: fees
+            join: {p: {dataset: plan, on: [学籍号]}}
+            when: exists(p)
+            require: 金额 <= p.上限
+            message: "{学籍号} {金额}"
+          - id: NO-PLAN
+            dataset: fees
+            join: {q: {dataset: plan, on: [学籍号]}}
+            require: exists(q)
+            message: "{学籍号} {金额}"
+        """,
+      files: ["fees.csv": fees, "plan.csv": "学籍号,上限\nA,40\nB,60\nC,80\n"])
+    let found = try ws.check { options in
+      options.workers = workers
+      options.batchRows = batchRows
+    }.violations.map(\.summary)
+    #expect(found.sorted() == expected.sorted())
+    #expect(found.count > 40)
   }
 }
