@@ -24,8 +24,8 @@ struct FileBatch {
 
 /// Rows a worker decoded from consecutive records of one batch, in reading order. A worker
 /// hands its rules a window at a time, and each rule goes through the whole window before the
-/// next: its closures and tables stay in cache, and it can prefetch the memory its rows will
-/// probe (a group's slot, a set member) a few rows ahead of needing it.
+/// next: its closures and tables stay in cache, and it can start loading the memory all the
+/// window's rows will probe (group slots, set members) before it probes any of it.
 struct RowWindow {
   static let capacity = 32
 

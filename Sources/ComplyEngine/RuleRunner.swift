@@ -16,7 +16,16 @@ struct ViolationBuilder {
   let mask: Bool
   let fingerprinter: Fingerprinter
 
-  func rowViolation(_ rule: CompiledRule, frame: EvalFrame, row: ParsedRow) -> Violation {
+  /// The dataset's `key:` columns, by name and index: what `rowViolation` reports of a row.
+  static func keyColumns(_ dataset: DatasetSpec) -> [(name: String, index: Int)] {
+    dataset.key.compactMap { name in dataset.columnIndex(name).map { (name, $0) } }
+  }
+
+  /// `keyColumns` is `keyColumns(rule.dataset)`, found once per rule rather than by name for
+  /// every violation.
+  func rowViolation(
+    _ rule: CompiledRule, frame: EvalFrame, row: ParsedRow, keyColumns: [(name: String, index: Int)]
+  ) -> Violation {
     let dataset = rule.dataset
     var key: [(column: String, value: String)]?
     var identity = [rule.rule.id, dataset.name]
@@ -25,8 +34,7 @@ struct ViolationBuilder {
         identity.append(fingerprinter.material(value.description, pii: dataset.columns[i].pii))
       }
     } else {
-      key = dataset.key.compactMap { name in
-        guard let i = dataset.columnIndex(name) else { return nil }
+      key = keyColumns.map { name, i in
         let (shown, material) = texts(row.value(at: i), pii: dataset.columns[i].pii)
         identity += [name, material]
         return (name, shown)
@@ -107,6 +115,8 @@ final class RuleRunner {
   private let condition: (EvalFrame) -> Value
   private let forbid: Bool
   private let joinKeyParts: [[ValueRef]]
+  /// The dataset's key columns a row violation reports (ViolationBuilder.keyColumns).
+  private let keyColumns: [(name: String, index: Int)]
   /// Per join: its key column when the key is that one column, whose text a row may hold as
   /// bytes (looked up without making a String).
   private let textJoinColumns: [Int?]
@@ -131,7 +141,8 @@ final class RuleRunner {
     forbid = rule.rule.isForbid
     setProbes = rule.aggregate == nil ? (rule.when?.setProbes ?? []) + rule.condition.setProbes : []
     probeHashes = Array(repeating: (0, 0), count: setProbes.count * RowWindow.capacity)
-    joinKeyParts = rule.joins.map { $0.left.map { $0 } }
+    joinKeyParts = rule.joins.map(\.left)
+    keyColumns = ViolationBuilder.keyColumns(rule.dataset)
     joinTables = lookups.joins.map { (Unmanaged.passUnretained($0.index), Unmanaged.passUnretained($0.table)) }
     textJoinColumns = rule.joins.map { join in
       guard join.left.count == 1, case .column(let i) = join.left[0] else { return nil }
@@ -224,7 +235,7 @@ final class RuleRunner {
     }
     if let when, !isTrue(when(frame)) { return }
     if isViolation(condition(frame), forbid: forbid) {
-      var v = builder.rowViolation(rule, frame: frame, row: row)
+      var v = builder.rowViolation(rule, frame: frame, row: row, keyColumns: keyColumns)
       v.waived = isWaived(frame)
       violations.append(v)
     }

@@ -246,14 +246,21 @@ struct Compiler {
       case .constant(let y, _) = rhs.kind, !y.isNull
     else { return nil }
     let operand: Threshold.Operand
-    switch lhs.kind {
-    case .reference(let ref, _): operand = .reference(ref)
-    case .aggregate:
-      guard compiled.aggregates.count == 1 else { return nil }
-      operand = .aggregate(compiled.aggregates[0])
-    default: return nil
+    if case .reference(let ref, _) = lhs.kind {
+      operand = .reference(ref)
+    } else if let call = bareAggregate(lhs, compiled: compiled) {
+      operand = .aggregate(call)
+    } else {
+      return nil
     }
     return Threshold(operand: operand) { x in x.isNull ? .null : Self.compare(op, x, y) }
+  }
+
+  /// The `frame.aggregates` index of `node` when it is an aggregate call and nothing else, and
+  /// the only call `compiled` (the compiler of the expression holding it) registered.
+  static func bareAggregate(_ node: Checked, compiled: Compiler) -> Int? {
+    guard case .aggregate = node.kind, compiled.aggregates.count == 1 else { return nil }
+    return compiled.aggregates[0]
   }
 
   /// A comparison; `=`/`!=` of a bare text column compares the bytes the row holds with a

@@ -45,11 +45,10 @@ enum Frontend {
   static func compile(_ checked: Checked, registry: CompileRegistry) -> CompiledExpression {
     var compiler = Compiler(registry: registry, today: .today())
     let code = compiler.compile(checked)
-    var aggregate: Int?
-    if case .aggregate = checked.kind, compiler.aggregates.count == 1 { aggregate = compiler.aggregates[0] }
     return CompiledExpression(
       type: checked.type, references: compiler.references, setProbes: compiler.setProbes,
-      threshold: Compiler.threshold(checked, compiled: compiler), aggregate: aggregate, evaluate: code.evaluator)
+      threshold: Compiler.threshold(checked, compiled: compiler),
+      aggregate: Compiler.bareAggregate(checked, compiled: compiler), evaluate: code.evaluator)
   }
 
   static func error(_ errors: [ExprError], locate: (Int) -> SourceLocation) -> ComplyError {
