@@ -27,6 +27,14 @@ enum CLI {
     return root.appendingPathComponent(".build/debug/comply")
   }
 
+  /// A new empty folder under the system's temporary folder, named `prefix-<UUID>`; the caller
+  /// removes it.
+  static func temporaryFolder(_ prefix: String) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+  }
+
   static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIResult {
     let process = Process()
     process.executableURL = executable

@@ -80,8 +80,7 @@ struct CheckCommandTests {
   }
 
   @Test func outputIsWrittenToAFile() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-out-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try CLI.temporaryFolder("comply-out")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("report.json").path
     let r = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", out], in: basic)
@@ -94,8 +93,7 @@ struct CheckCommandTests {
 
   /// An output that cannot be written is an error naming it (exit 2); nothing is left behind.
   @Test func anUnwritableOutputIsAnError() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-unwritable-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try CLI.temporaryFolder("comply-unwritable")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("missing/report.json").path
     let r = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", out], in: basic)
@@ -105,8 +103,7 @@ struct CheckCommandTests {
   }
 
   @Test func quietStillWritesTheOutputFile() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-quiet-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try CLI.temporaryFolder("comply-quiet")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("report.json").path
     let r = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", out, "--quiet"], in: basic)

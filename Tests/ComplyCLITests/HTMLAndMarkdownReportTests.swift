@@ -84,8 +84,7 @@ struct HTMLAndMarkdownReportTests {
   }
 
   @Test func waivedPersistingAndResolvedAreShown() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-md-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try CLI.temporaryFolder("comply-md")
     defer { try? FileManager.default.removeItem(at: dir) }
     let baseline = dir.appendingPathComponent("baseline.json").path
     _ = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", baseline], in: basic)
@@ -169,8 +168,7 @@ struct HTMLAndMarkdownReportTests {
     let found = path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("chromium") }
       .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     guard let chromium = found else { return }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-html-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try CLI.temporaryFolder("comply-html")
     defer { try? FileManager.default.removeItem(at: dir) }
     let page = dir.appendingPathComponent("report.html")
     try basicReport("html", lang: "zh").stdout.write(to: page, atomically: true, encoding: .utf8)

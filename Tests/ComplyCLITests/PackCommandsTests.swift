@@ -14,8 +14,7 @@ struct PackCommandsTests {
   }
 
   @Test func failingExamplesAreNamedAndExitOne() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try CLI.temporaryFolder("comply-test")
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("r.yaml")
     try """
@@ -73,8 +72,7 @@ struct PackCommandsTests {
   }
 
   @Test func overlayReplacesListsAndSwitchesRulesOff() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-overlay-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try CLI.temporaryFolder("comply-overlay")
     defer { try? FileManager.default.removeItem(at: dir) }
     try """
       lists:

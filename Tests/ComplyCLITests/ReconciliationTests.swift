@@ -8,12 +8,6 @@ import Testing
 struct ReconciliationTests {
   let basic = CLI.fixtures.appendingPathComponent("basic")
 
-  func temporaryFolder() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }
-
   func violations(_ json: String) throws -> [[String: Any]] {
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     return try #require(object["violations"] as? [[String: Any]])
@@ -34,7 +28,7 @@ struct ReconciliationTests {
   }
 
   @Test func baselineMarksPersistingAndResolved() throws {
-    let dir = try temporaryFolder()
+    let dir = try CLI.temporaryFolder("comply-reconcile")
     defer { try? FileManager.default.removeItem(at: dir) }
     let baseline = dir.appendingPathComponent("baseline.json").path
     let first = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", baseline], in: basic)
@@ -60,7 +54,7 @@ struct ReconciliationTests {
   }
 
   @Test func unchangedDataAgainstItsOwnBaselineExitsZeroExceptFindings() throws {
-    let dir = try temporaryFolder()
+    let dir = try CLI.temporaryFolder("comply-reconcile")
     defer { try? FileManager.default.removeItem(at: dir) }
     let baseline = dir.appendingPathComponent("b.json").path
     _ = try CLI.run(["check", "--rules", "rules", "--data", "data", "--format", "json", "--output", baseline], in: basic)
@@ -88,7 +82,7 @@ struct ReconciliationTests {
   }
 
   @Test func waiverForAnUnknownRuleIsAnError() throws {
-    let dir = try temporaryFolder()
+    let dir = try CLI.temporaryFolder("comply-reconcile")
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("w.yaml")
     try "- rule: TT-WEEKND\n  reason: x\n  approved_by: y\n".write(to: file, atomically: true, encoding: .utf8)
@@ -107,7 +101,7 @@ struct ReconciliationTests {
   }
 
   @Test func severalReportsFromOneRun() throws {
-    let dir = try temporaryFolder()
+    let dir = try CLI.temporaryFolder("comply-reconcile")
     defer { try? FileManager.default.removeItem(at: dir) }
     let json = dir.appendingPathComponent("r.json").path
     let csv = dir.appendingPathComponent("r.csv").path

@@ -312,21 +312,15 @@ struct SARIFAndJUnitReportTests {
     #expect(doc.contains(command), "docs/CI.md does not run '\(command)'", sourceLocation: sourceLocation)
   }
 
-  func newDirectory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("comply-sarif-junit-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }
-
   func temporaryFile(_ text: String, named name: String) throws -> URL {
-    let file = try newDirectory().appendingPathComponent(name)
+    let file = try CLI.temporaryFolder("comply-sarif-junit").appendingPathComponent(name)
     try text.write(to: file, atomically: true, encoding: .utf8)
     return file
   }
 
   /// The basic fixture copied to a temporary folder, for runs that write files beside it.
   func copyOfBasic() throws -> URL {
-    let dir = try newDirectory()
+    let dir = try CLI.temporaryFolder("comply-sarif-junit")
     for item in ["rules", "data"] {
       try FileManager.default.copyItem(at: basic.appendingPathComponent(item), to: dir.appendingPathComponent(item))
     }
@@ -336,7 +330,7 @@ struct SARIFAndJUnitReportTests {
   /// A pack and data full of markup characters, a control character, a folder and file name
   /// with a space, `#` and `:`, and a waiver: every violation of ITEM-WAIVED is waived.
   func hostileFixture() throws -> URL {
-    let dir = try newDirectory()
+    let dir = try CLI.temporaryFolder("comply-sarif-junit")
     let fm = FileManager.default
     try fm.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
     try fm.createDirectory(at: dir.appendingPathComponent("data/a b#1"), withIntermediateDirectories: true)
