@@ -201,17 +201,21 @@ struct AggregateRuleTests {
 }
 
 struct RowRuleTests {
+  /// A charge over its student's cap; students without a plan row are not judged.
+  static let capped = """
+    rules:
+      - id: CAPPED
+        dataset: fees
+        join: {p: {dataset: plan, on: [学籍号]}}
+        when: exists(p)
+        require: 金额 <= p.上限
+        message: "{学籍号} {金额}"
+
+    """
+
   @Test func whenMayReadTheRowsJoins() throws {
     let ws = try Workspace(
-      rules: AggregateRuleTests.datasets + """
-        rules:
-          - id: CAPPED
-            dataset: fees
-            join: {p: {dataset: plan, on: [学籍号]}}
-            when: exists(p)
-            require: 金额 <= p.上限
-            message: "{学籍号} {金额}"
-        """,
+      rules: AggregateRuleTests.datasets + Self.capped,
       files: ["fees.csv": AggregateRuleTests.fees, "plan.csv": "学籍号,上限\nB,50\nA,1000\n"])
     #expect(try ws.check().violations.map(\.summary) == ["CAPPED fees.csv:5 B 100"])
   }
@@ -229,20 +233,13 @@ struct RowRuleTests {
       let amount = (i * 13) % 100
       fees += "\(student),午餐,\(amount),2024-03-01,1\n"
       if let cap = caps[student] {
-        if amount > cap { expected.append("OVER fees.csv:\(i + 2) \(student) \(amount)") }
+        if amount > cap { expected.append("CAPPED fees.csv:\(i + 2) \(student) \(amount)") }
       } else {
         expected.append("NO-PLAN fees.csv:\(i + 2) \(student) \(amount)")
       }
     }
     let ws = try Workspace(
-      rules: AggregateRuleTests.datasets + """
-        rules:
-          - id: OVER
-            dataset: fees
-            join: {p: {dataset: plan, on: [学籍号]}}
-            when: exists(p)
-            require: 金额 <= p.上限
-            message: "{学籍号} {金额}"
+      rules: AggregateRuleTests.datasets + Self.capped + """
           - id: NO-PLAN
             dataset: fees
             join: {q: {dataset: plan, on: [学籍号]}}
