@@ -1,12 +1,17 @@
-// DatasetStream: reads a dataset's files once and spreads the rows over workers. The calling
-// thread parses CSV (the cheap part: see docs/ARCHITECTURE.md) and copies records into
-// RecordBatches of consecutive rows; with more than one worker, each worker runs on its own
-// thread and takes whole batches from a bounded queue, so a worker decodes and checks its rows
-// while the reader goes on. Batches end at the reader's record boundaries, never inside a
-// quoted field, and carry each record's exact line; a batch holds rows of one file. With one
-// worker everything runs on the calling thread, in order. Memory is bounded by the batches in
-// flight (twice the workers, plus one being filled), whatever the file sizes. The reader also
-// hashes each file's bytes for the report's provenance.
+// DatasetStream: reads a dataset's files once and spreads the rows over workers. Rows are
+// parsed into RecordBatches of consecutive records of one file, which end at the reader's
+// record boundaries (never inside a quoted field) and carry each record's exact line; a worker
+// decodes a batch's rows and hands them to its rules a window at a time. With one worker
+// everything runs on the calling thread, in order. With several, a dataset of many similar
+// files (a county's schools) gives each worker whole files in reading order: each thread reads,
+// decodes and checks its own files. Otherwise the calling thread reads and hands batches to
+// worker threads through a bounded queue. Memory is bounded by the batches in flight, whatever
+// the file sizes. Whoever reads a file hashes its bytes for the report's provenance.
+//
+// Whole files, measured against batches for all at 10M fee rows (350 files), two workers,
+// alternating pairs on a loaded host: 23.7 / 24.6 → 22.5 / 22.4 user+sys s, peak RSS 1.63 →
+// 1.39 GB (a school's students no longer have groups in both workers' tables); at 1M rows,
+// five pairs, median task-clock 2.36 → 2.26 s.
 
 import ComplyCSV
 import ComplyCore
@@ -127,81 +132,189 @@ enum DatasetStream {
   /// Reads `inputs` (one dataset's files, in order) and gives every batch to one of `workers`;
   /// returns each file's SHA-256 (hex), computed from the bytes as they were read. Throws
   /// what the reader throws (unreadable file, missing column, open quote), after the workers
-  /// have stopped.
+  /// have stopped: with several workers, the error of the first file in `inputs` order that
+  /// has one, as one worker would.
   static func run(
     _ inputs: [Engine.InputFile], spec: DatasetSpec, workers: [DatasetWorker],
     progress: inout ProgressCounter, batchRows: Int = batchRows
   ) throws(ComplyError) -> [String] {
     precondition(!workers.isEmpty, "a dataset needs a worker")
     guard workers.count > 1 else {
-      return try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: { RecordBatch() }) {
-        workers[0].process($0)
-        return $0.records
+      let records = RecordBatch()
+      var digests: [String] = []
+      for (fileIndex, input) in inputs.enumerated() {
+        digests.append(
+          try read(input, fileIndex: fileIndex, spec: spec, batchRows: batchRows,
+            advance: { progress.advance($0, rows: $1) }, records: records) {
+            workers[0].process($0)
+            return $0.records
+          })
       }
+      return digests
+    }
+    if handsOutWholeFiles(sizes: inputs.map(\.size), workers: workers.count) {
+      return try runByFile(inputs, spec: spec, workers: workers, progress: &progress, batchRows: batchRows)
     }
     let queue = BatchQueue(batches: 2 * workers.count + 1)
     let finished = DispatchGroup()
     for worker in workers {
       finished.enter()
-      let thread = Thread {
+      startThread {
         while let batch = queue.take() {
           worker.process(batch)
           queue.recycle(batch.records)
         }
         finished.leave()
       }
-      thread.stackSize = 8 << 20
-      thread.start()
     }
     defer {
       queue.close()
       finished.wait()
     }
-    return try read(inputs, spec: spec, progress: &progress, batchRows: batchRows, recycled: queue.emptyBatch) {
-      queue.put($0)
-      return nil
-    }
-  }
-
-  /// Parses the files into batches and passes each to `hand`, which returns the batch's
-  /// records to refill when it is done with them, or nil when it keeps them (then `recycled`
-  /// supplies the next empty batch).
-  private static func read(
-    _ inputs: [Engine.InputFile], spec: DatasetSpec, progress: inout ProgressCounter, batchRows: Int,
-    recycled: () -> RecordBatch, hand: (FileBatch) -> RecordBatch?
-  ) throws(ComplyError) -> [String] {
-    var records = recycled()
+    var records = queue.emptyBatch()
     var digests: [String] = []
     for (fileIndex, input) in inputs.enumerated() {
-      // The provenance's digest, from the bytes the reader reads anyway: no second pass.
-      let hasher = FileHasher()
-      let reader = try CSVReader(
-        path: input.path, displayPath: input.display, options: input.options, observe: hasher.update)
-      let decoder = try RowDecoder(
-        dataset: spec, header: reader.header, headerLine: reader.headerLine, file: input.display)
-      var lastBytes = 0
-      var rows = 0
-      func flush() {
-        guard records.count > 0 else { return }
-        let batch = FileBatch(records: records, decoder: decoder, file: input.display, fileIndex: fileIndex)
-        records = hand(batch) ?? recycled()
-        records.removeAll()
-      }
-      while try reader.next() {
-        records.append(reader.record)
-        rows += 1
-        if records.count == batchRows { flush() }
-        if reader.bytesRead - lastBytes >= 1 << 20 {
-          progress.advance(reader.bytesRead - lastBytes, rows: rows)
-          lastBytes = reader.bytesRead
-          rows = 0
-        }
-      }
-      flush()
-      progress.advance(reader.bytesRead - lastBytes, rows: rows)
-      digests.append(hasher.hex())
+      digests.append(
+        try read(input, fileIndex: fileIndex, spec: spec, batchRows: batchRows,
+          advance: { progress.advance($0, rows: $1) }, records: records) {
+          queue.put($0)
+          records = queue.emptyBatch()
+          return records
+        })
     }
+    queue.recycle(records)
     return digests
+  }
+
+  /// Whether a dataset's files are many and small enough to give each to one worker whole
+  /// rather than cut them into batches for all: at least four per worker, none more than a
+  /// `4 × workers`-th of the bytes, so that while one worker reads the last file the others
+  /// wait a short while at most.
+  static func handsOutWholeFiles(sizes: [Int], workers: Int) -> Bool {
+    let total = sizes.reduce(0, +)
+    return sizes.count >= 4 * workers && (sizes.max() ?? 0) * 4 * workers <= total
+  }
+
+  /// Every worker on its own thread reads whole files and checks their rows itself: no reader
+  /// thread shares the cores, no batch moves between cores, and the groups of one file (a
+  /// school's students and classes) stay in one worker's tables. Files are handed out in
+  /// reading order, so each worker meets its rows in reading order, as a group's first row
+  /// and kept lines require.
+  private static func runByFile(
+    _ inputs: [Engine.InputFile], spec: DatasetSpec, workers: [DatasetWorker],
+    progress: inout ProgressCounter, batchRows: Int
+  ) throws(ComplyError) -> [String] {
+    let files = FileQueue(count: inputs.count, progress: progress)
+    let finished = DispatchGroup()
+    for worker in workers {
+      finished.enter()
+      startThread {
+        let records = RecordBatch()
+        while let i = files.take() {
+          files.finish(
+            i,
+            Result { () throws(ComplyError) in
+              try read(inputs[i], fileIndex: i, spec: spec, batchRows: batchRows,
+                advance: files.advance, records: records) {
+                worker.process($0)
+                return $0.records
+              }
+            })
+        }
+        finished.leave()
+      }
+    }
+    finished.wait()
+    progress = files.progress
+    return try files.digests()
+  }
+
+  private static func startThread(_ body: @escaping @Sendable () -> Void) {
+    let thread = Thread(block: body)
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// Parses one file into batches of `batchRows` records, filling `records` first, and passes
+  /// each to `hand`, which returns the records to fill next (the same batch when it is done
+  /// with it, or an empty one). Returns the file's SHA-256, from the bytes the reader reads
+  /// anyway: no second pass.
+  private static func read(
+    _ input: Engine.InputFile, fileIndex: Int, spec: DatasetSpec, batchRows: Int,
+    advance: (_ bytes: Int, _ rows: Int) -> Void, records: RecordBatch, hand: (FileBatch) -> RecordBatch
+  ) throws(ComplyError) -> String {
+    let hasher = FileHasher()
+    let reader = try CSVReader(
+      path: input.path, displayPath: input.display, options: input.options, observe: hasher.update)
+    let decoder = try RowDecoder(
+      dataset: spec, header: reader.header, headerLine: reader.headerLine, file: input.display)
+    var records = records
+    records.removeAll()
+    var lastBytes = 0
+    var rows = 0
+    func flush() {
+      guard records.count > 0 else { return }
+      records = hand(FileBatch(records: records, decoder: decoder, file: input.display, fileIndex: fileIndex))
+      records.removeAll()
+    }
+    while try reader.next() {
+      records.append(reader.record)
+      rows += 1
+      if records.count == batchRows { flush() }
+      if reader.bytesRead - lastBytes >= 1 << 20 {
+        advance(reader.bytesRead - lastBytes, rows)
+        lastBytes = reader.bytesRead
+        rows = 0
+      }
+    }
+    flush()
+    advance(reader.bytesRead - lastBytes, rows)
+    return hasher.hex()
+  }
+}
+
+/// The files of a dataset handed out whole to workers in reading order
+/// (`DatasetStream.runByFile`), what came of each, and the progress of all. Once a file fails
+/// no more are handed out: every file before it has been, so the error thrown is the one a
+/// single reader would meet first.
+final class FileQueue: @unchecked Sendable {
+  private let lock = NSLock()
+  private let count: Int
+  private var next = 0
+  private var failed = false
+  private var outcomes: [Int: Result<String, ComplyError>] = [:]
+  private(set) var progress: ProgressCounter
+
+  init(count: Int, progress: ProgressCounter) {
+    self.count = count
+    self.progress = progress
+  }
+
+  /// The index of the next file to read; nil when none is left.
+  func take() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < count, !failed else { return nil }
+    next += 1
+    return next - 1
+  }
+
+  func finish(_ file: Int, _ outcome: Result<String, ComplyError>) {
+    lock.lock()
+    defer { lock.unlock() }
+    outcomes[file] = outcome
+    if case .failure = outcome { failed = true }
+  }
+
+  func advance(_ bytes: Int, _ rows: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    progress.advance(bytes, rows: rows)
+  }
+
+  /// Every file's digest in reading order, or the first file's error.
+  func digests() throws(ComplyError) -> [String] {
+    try outcomes.keys.sorted().map { (i: Int) throws(ComplyError) in try outcomes[i]!.get() }
   }
 }
 

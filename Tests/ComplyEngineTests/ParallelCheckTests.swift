@@ -2,8 +2,11 @@
 // fingerprints), the same data findings in the same order with the same caps, the same row
 // counts. Files are cut into batches of a few rows so every rule's state is merged, and the
 // data has quoted newlines, invalid cells past the per-column cap, malformed rows and group
-// keys spelled differently across files.
+// keys spelled differently across files. A dataset of many similar files is handed out a whole
+// file per worker instead, and must give the same report, and the same error when files are
+// broken.
 
+import ComplyCore
 @testable import ComplyEngine
 import Testing
 
@@ -105,5 +108,52 @@ struct ParallelCheckTests {
     let one = try run(workers: 1, batchRows: 4096)
     let many = try run(workers: workers, batchRows: batchRows)
     #expect(many == one)
+  }
+
+  /// Ten files of 14 to 18 rows written like the three above, the same students in several.
+  static var manyFiles: [String: String] {
+    var files = ["items.csv": files["items.csv"]!]
+    for f in 0..<10 {
+      var text = "学籍号,项目,金额,日期,备注\n"
+      for i in 0..<(14 + f / 2) {
+        let amount = (i + f) % 9 == 0 ? "bad\(i)" : ["50", "50.0", "120", "7.5", "50.00"][(i + f) % 5]
+        let note = (i + f) % 7 == 0 ? "\"第一行\n第二行\"" : "备注\(i)"
+        text += "S\((i * 3 + f) % 11),项目\(i % 4),\(amount),2024-03-\(String(format: "%02d", (i + f) % 28 + 1)),\(note)\n"
+      }
+      if f == 3 { text += "S1,项目1,10\n" }
+      files["收费/f\(f).csv"] = text
+    }
+    return files
+  }
+
+  @Test func manySimilarFilesAreHandedOutWhole() {
+    let sizes = { (files: [String: String]) in
+      files.filter { $0.key.hasPrefix("收费/") }.map(\.value.utf8.count)
+    }
+    #expect(DatasetStream.handsOutWholeFiles(sizes: sizes(Self.manyFiles), workers: 2))
+    #expect(DatasetStream.handsOutWholeFiles(sizes: sizes(Self.manyFiles), workers: 3) == false)
+    #expect(DatasetStream.handsOutWholeFiles(sizes: sizes(Self.files), workers: 2) == false)
+  }
+
+  @Test func workersTakingWholeFilesAgreeWithOneWorker() throws {
+    func run(_ workers: Int) throws -> [String] {
+      let ws = try Workspace(rules: Self.rules, files: Self.manyFiles)
+      return rendered(try ws.check { $0.workers = workers })
+    }
+    let one = try run(1)
+    #expect(one.contains { $0.hasPrefix("data.malformed-row 收费/f3.csv:") })
+    #expect(one.contains { $0.hasPrefix("CAP ") })
+    #expect(try run(2) == one)
+  }
+
+  /// Two broken files: the one read first is reported, though the other fails sooner.
+  @Test(arguments: [1, 2])
+  func theFirstBrokenFileIsReported(workers: Int) throws {
+    var files = Self.manyFiles
+    files["收费/f1.csv"]! += "S1,项目1,10,2024-03-01,\"open\n"
+    files["收费/f2.csv"] = "学籍号,项目,金额,日期,备注\nS1,项目1,10,2024-03-01,\"open\n"
+    let ws = try Workspace(rules: Self.rules, files: files)
+    let error = #expect(throws: ComplyError.self) { try ws.check { $0.workers = workers } }
+    #expect(error?.description.contains("收费/f1.csv") == true)
   }
 }
