@@ -391,6 +391,16 @@ struct GroupState {
     }
   }
 
+  /// The result of call `c` as an Int when the call counts (`count`, `count_if`,
+  /// `count_distinct`...: never null), else nil; judging reads it without making a Value.
+  func countResult(_ c: Int, group: Int) -> Int? {
+    switch kinds[c] {
+    case .count, .countNonNull, .countIf: return counts[c, group]
+    case .countDistinct: return distinct[c].count(of: group)
+    case .sum, .avg, .min, .max: return nil
+    }
+  }
+
   /// A group with no rows: counts and sums are 0, everything else null (SPEC §2.2).
   static func emptyResult(_ call: AggregateCall) -> Value {
     switch call.kind {

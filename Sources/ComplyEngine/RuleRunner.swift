@@ -403,6 +403,10 @@ final class RuleRunner {
     /// judged from that one result without the frame, the `compute:` values and the condition's
     /// closures (at 10M rows the duplicate-charge rule judges 10M groups).
     private let decidingCall: (call: Int, test: (Value) -> Value)?
+    /// When the deciding call counts: whether a group of each count below 64 violates, so
+    /// that a group is judged from its count without making a Value or calling the test
+    /// (judging the duplicate-charge rule's 10M groups went through both per group).
+    private let violatesAtCount: [Bool]
 
     init(_ runner: RuleRunner, plan: AggregatePlan) {
       self.runner = runner
@@ -426,13 +430,22 @@ final class RuleRunner {
         case .reference: return nil
         }
       }
+      let forbid = forbid
+      violatesAtCount = decidingCall.map { call, test in
+        [.count, .countNonNull, .countIf, .countDistinct].contains(plan.calls[call].kind)
+          ? (0..<64).map { ComplyEngine.isViolation(test(.int(Int64($0))), forbid: forbid) } : []
+      } ?? []
     }
 
     mutating func judge(_ group: Int, of groups: GroupState, files: [String]) {
-      if let (call, test) = decidingCall,
-        !ComplyEngine.isViolation(test(groups.result(call, group: group)), forbid: forbid)
-      {
-        return
+      if let call = decidingCall?.call {
+        if let n = groups.countResult(call, group: group), n < violatesAtCount.count {
+          guard violatesAtCount[n] else { return }
+        } else if let test = decidingCall?.test,
+          !ComplyEngine.isViolation(test(groups.result(call, group: group)), forbid: forbid)
+        {
+          return
+        }
       }
       if readsKey { groups.decodeKey(group, into: &frame.group) }
       // One access to the frame's array for all calls: from this module every access to a

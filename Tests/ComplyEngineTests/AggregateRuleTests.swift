@@ -101,6 +101,35 @@ struct AggregateRuleTests {
     #expect(try ws.check().violations.map(\.message) == violating)
   }
 
+  /// A count compared with a constant is decided from a table of the counts below 64 and by
+  /// the comparison itself above: groups of 1, 63, 64 and 70 rows judge as the condition says.
+  @Test(arguments: [
+    ("require: count() <= 63", ["A", "B"]),
+    ("compute: {n: count()}\n    forbid: n == 64", ["B"]),
+    ("require: count(次数) < 64", ["A", "B"]),
+    ("forbid: count_distinct(次数) >= 3", ["A"]),
+    ("require: count() > 63", ["C", "D"]),
+  ])
+  func aCountJudgesItsGroupsAtAnySize(condition: String, violating: [String]) throws {
+    var fees = "学籍号,次数\n"
+    for i in 0..<70 { fees += "A,\(i % 3)\n" }
+    for _ in 0..<64 { fees += "B,1\n" }
+    for _ in 0..<63 { fees += "C,\n" }
+    fees += "D,5\n"
+    let rule = """
+        - id: COUNTED
+          dataset: fees
+          group_by: [学籍号]
+          \(condition)
+          message: "{学籍号}"
+      """
+    let ws = try Workspace(
+      rules: Self.datasets.replacingOccurrences(of: "{学籍号: string, 项目: string, 金额: decimal, 日期: date, 次数: integer}", with: "{学籍号: string, 次数: integer}")
+        + "rules:\n" + rule,
+      files: ["fees.csv": fees, "plan.csv": "学籍号,上限\n"])
+    #expect(try ws.check().violations.map(\.message) == violating)
+  }
+
   @Test func whenFiltersRowsBeforeGrouping() throws {
     let rule = """
         - id: LUNCH
