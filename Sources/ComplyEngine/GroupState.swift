@@ -252,10 +252,9 @@ struct GroupState {
   /// group here with `g`'s key, or -1. Reads this state only, so several slices may be looked
   /// up on different threads at once.
   func lookUp(_ range: Range<Int>, of other: GroupState, into matches: UnsafeMutablePointer<Int>) {
-    var scratch: [KeyEncoder] = []
     // A key spelled differently by its first row (`presentations`) has the record's
     // comparable bytes all the same: the record finds it.
-    keys.lookUp(groups: range, in: other.keys, scratch: &scratch) { g, found in matches[g] = found ?? -1 }
+    keys.lookUp(groups: range, in: other.keys) { g, found in matches[g] = found ?? -1 }
   }
 
   /// Folds in the groups of `other` that `lookUp` found here (`matches[g] >= 0` for every

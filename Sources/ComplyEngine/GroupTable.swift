@@ -8,13 +8,16 @@
 // `group_by: [学籍号, 收费日期, 收费项目]` count() rule, every row a new key), peak RSS grew by
 // 633 bytes per distinct key between 1M and 3M keys; on the 100k-row benchmark, folding rows
 // into groups, judging them and freeing the dictionary took ~48 % of the run. Here a key
-// costs its encoded bytes (36 for that key), an 8-byte location, 4 bytes of hash and 8-byte
+// costs its encoded bytes (36 for that key), an 8-byte location, its 8-byte hash and 8-byte
 // slots at most 3/4 full, and a row whose group exists allocates nothing (the key is encoded
 // into a reused buffer). Measured the same way: 73 bytes per key between 1M and 3M keys
-// before the 4 hash bytes, 77 with them (93 when two workers' tables are merged); over a
-// 1000-key run's RSS, 77 per key at 3M, 79 at 10M and 97 at worst, at 1.6M just after the
-// slots double while old and new slots coexist (figures before the hash bytes). The 100k-row
-// run takes half the time.
+// without a stored hash, 77 with its low 4 bytes (93 when two workers' tables are merged);
+// over a 1000-key run's RSS, 77 per key at 3M, 79 at 10M and 97 at worst, at 1.6M just after
+// the slots double while old and new slots coexist (figures without the hash). The 100k-row
+// run takes half the time. The whole hash (4 bytes more) spares merging two workers' tables
+// reading and hashing every key again: `--rule FEE-DUPLICATE-CHARGE` at 10M rows, two
+// workers, looking the keys up went from 288 to 88 perf samples, and the table costs 85 → 89
+// bytes per key with one worker, 89 → 94 with two (between the 1M- and 10M-row benchmarks).
 //
 // Design:
 // - Encoding. Each part is a type tag and a payload, self-delimiting: null; false; true;
@@ -33,8 +36,9 @@
 //   the group number + 1 in the low 32 bits (0 = empty) and the high 32 bits of the 64-bit
 //   hash as a tag, so most mismatches are rejected without touching the arena. A tag match is
 //   confirmed by comparing bytes: a hash alone is never trusted. The low 32 bits of the hash
-//   pick the first slot; they are kept per group (4 bytes), so when the slots double at 3/4
-//   load no key is read back from the arena and rehashed (that was 1.5 % of a benchmark run).
+//   pick the first slot. Each group's hash is kept (8 bytes), so when the slots double at 3/4
+//   load no key is read back from the arena and rehashed (that was 1.5 % of a benchmark run),
+//   and another table's keys are looked up from their hashes, their bytes read on a tag match.
 
 import CPrefetch
 import ComplyCore
@@ -50,9 +54,9 @@ struct GroupTable {
   /// Each group's record: page index << 32 | offset in the page.
   private var locations: [Int] = []
   private var slots: [UInt64]
-  /// The low 32 bits of each group's hash (the slot holds the high 32), so that doubling the
-  /// slots rehashes nothing: slot positions never use more than 32 bits of the hash.
-  private var lowHashes: [UInt32] = []
+  /// Each group's hash: its low 32 bits pick the group's first slot and its high 32 are the
+  /// slot's tag, so doubling the slots and looking another table's keys up read no key back.
+  private var hashes: [UInt64] = []
   private var encoder = KeyEncoder()
   /// The keys `stage` encoded for a window's rows, and their hashes.
   private var staged = Array(repeating: KeyEncoder(), count: RowWindow.capacity)
@@ -136,48 +140,30 @@ struct GroupTable {
   /// added as a new group when unseen. The record's bytes are copied as they are: merging
   /// workers' tables decodes no key.
   mutating func group(ofGroup g: Int, in other: GroupTable) -> (group: Int, isNew: Bool) {
-    let (h, slot, found) = find(ofGroup: g, in: other)
+    let h = other.hashes[g]
+    let (slot, found) = probe(h, ofGroup: g, in: other)
     if let found { return (found, false) }
+    other.load(g, into: &encoder)
     return (insert(at: slot, hash: h), true)
   }
 
-  /// The group number of group `g` of `other`, nil when this table lacks its key; the key
-  /// is left in the encoder, with its hash and the empty slot where it belongs.
-  mutating func find(ofGroup g: Int, in other: GroupTable) -> (hash: UInt64, slot: Int, group: Int?) {
-    other.load(g, into: &encoder)
-    let h = encoder.comparable.withUnsafeBytes(hash)
-    let (slot, found) = probe(h, encoder.comparable)
-    return (h, slot, found)
-  }
-
   /// Calls `found` with each group `g` of `range` of `other` and its group number here (nil
-  /// when this table lacks the key), in order. Writes only `scratch` (the keys being looked
-  /// up), so several threads may look up at once. The slots of the next keys are prefetched,
-  /// so that the memory latency of probing a table far larger than the caches overlaps
-  /// (merging two workers' tables looks millions of keys up); each key is read out of `other`
-  /// once, for its hash and its probe.
-  func lookUp(
-    groups range: Range<Int>, in other: GroupTable, scratch: inout [KeyEncoder], _ found: (Int, Int?) -> Void
-  ) {
+  /// when this table lacks the key), in order. Writes nothing, so several threads may look up
+  /// at once. Each key's slot is found from `other`'s stored hash and prefetched eight keys
+  /// before it is probed, so that the memory latency of probing a table far larger than the
+  /// caches overlaps (merging two workers' tables looks millions of keys up); `other`'s key
+  /// bytes are read only when a slot's tag matches.
+  func lookUp(groups range: Range<Int>, in other: GroupTable, _ found: (Int, Int?) -> Void) {
     let ahead = 8
-    if scratch.count < ahead { scratch = Array(repeating: KeyEncoder(), count: ahead) }
-    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: ahead) { hashes in
+    other.hashes.withUnsafeBufferPointer { theirs in
       slots.withUnsafeBufferPointer { slots in
         let mask = slots.count - 1
-        // Group g's slot is prefetched `ahead` groups before it is probed; both share
-        // hashes[g % ahead] and scratch[g % ahead] (its key, loaded once), so the probe
-        // comes first.
         for g in range.lowerBound..<range.upperBound + ahead {
-          let p = g - ahead
-          if p >= range.lowerBound {
-            found(p, probe(hashes[p % ahead], scratch[p % ahead].comparable).group)
-          }
           if g < range.upperBound {
-            other.load(g, into: &scratch[g % ahead])
-            let h = scratch[g % ahead].comparable.withUnsafeBytes(hash)
-            comply_prefetch(slots.baseAddress! + (Int(UInt32(truncatingIfNeeded: h)) & mask))
-            hashes[g % ahead] = h
+            comply_prefetch(slots.baseAddress! + (Int(UInt32(truncatingIfNeeded: theirs[g])) & mask))
           }
+          let p = g - ahead
+          if p >= range.lowerBound { found(p, probe(theirs[p], ofGroup: p, in: other).group) }
         }
       }
     }
@@ -227,8 +213,21 @@ struct GroupTable {
 
   // MARK: - Hashing and probing
 
-  /// The group of the encoder's key, or the empty slot where it belongs.
+  /// The group whose key has comparable bytes `key` and hash `h`, or the empty slot where it
+  /// belongs.
   private func probe(_ h: UInt64, _ key: [UInt8]) -> (slot: Int, group: Int?) {
+    key.withUnsafeBytes { key in probe(h) { storedKey($0, equals: key) } }
+  }
+
+  /// The group with the key of group `g` of `other`, whose hash is `h`, or the empty slot
+  /// where it belongs.
+  private func probe(_ h: UInt64, ofGroup g: Int, in other: GroupTable) -> (slot: Int, group: Int?) {
+    probe(h) { group in other.withComparable(g) { storedKey(group, equals: $0) } }
+  }
+
+  /// The group whose slot tag is `h`'s and for which `isKey` holds, or the empty slot where
+  /// the key belongs: `isKey` is asked only when the tags agree.
+  private func probe(_ h: UInt64, isKey: (Int) -> Bool) -> (slot: Int, group: Int?) {
     let tag = h >> 32
     let mask = slots.count - 1
     var i = Int(UInt32(truncatingIfNeeded: h)) & mask
@@ -236,11 +235,22 @@ struct GroupTable {
       let slot = slots[i]
       if slot >> 32 == tag {
         let group = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-        if storedKey(group, equals: key) { return (i, group) }
+        if isKey(group) { return (i, group) }
       }
       i = (i + 1) & mask
     }
     return (i, nil)
+  }
+
+  /// `body` of group `g`'s comparable bytes, read where they are stored.
+  private func withComparable<R>(_ g: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    let (page, offset) = Self.split(locations[g])
+    let end = recordEnd(g, page: page)
+    return pages[page].withUnsafeBufferPointer { bytes in
+      var reader = KeyReader(bytes: UnsafeBufferPointer(rebasing: bytes[..<end]), position: offset)
+      for _ in 0..<arity { reader.skipValue() }
+      return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[offset..<reader.position]))
+    }
   }
 
   /// Stores the encoder's key as a new group in the empty `slot`; returns its number.
@@ -249,7 +259,7 @@ struct GroupTable {
     precondition(count < Int(UInt32.max), "more than 4294967294 groups in one rule")
     let group = count
     store()
-    lowHashes.append(UInt32(truncatingIfNeeded: h))
+    hashes.append(h)
     slots[slot] = (h >> 32) << 32 | UInt64(group + 1)
     if count * 4 > slots.count * 3 { grow() }
     return group
@@ -259,14 +269,12 @@ struct GroupTable {
   /// without knowing where the stored comparable bytes end: the encoding of `arity` parts is
   /// self-delimiting, so a record whose first bytes are a complete encoding of `arity` parts
   /// has exactly those as its comparable bytes (bytes read past the record belong to the page).
-  private func storedKey(_ group: Int, equals key: [UInt8]) -> Bool {
+  private func storedKey(_ group: Int, equals wanted: UnsafeRawBufferPointer) -> Bool {
     let (page, offset) = Self.split(locations[group])
     return pages[page].withUnsafeBytes { stored in
-      key.withUnsafeBytes { wanted in
-        guard stored.count - offset >= wanted.count else { return false }
-        guard let a = stored.baseAddress, let b = wanted.baseAddress else { return wanted.isEmpty }
-        return ByteHash.equal(a + offset, b, count: wanted.count)
-      }
+      guard stored.count - offset >= wanted.count else { return false }
+      guard let a = stored.baseAddress, let b = wanted.baseAddress else { return wanted.isEmpty }
+      return ByteHash.equal(a + offset, b, count: wanted.count)
     }
   }
 
@@ -292,45 +300,30 @@ struct GroupTable {
     while count * 4 > size * 3 { size *= 2 }
     if size > slots.count { grow(to: size) }
     locations.reserveCapacity(count)
-    lowHashes.reserveCapacity(count)
+    hashes.reserveCapacity(count)
   }
 
-  /// Moves the keys to slots `size` long (twice as many by default). The old slots are read in
-  /// order, but each key's low hash and new slot are anywhere: they are prefetched for a run
-  /// of 16 keys before any of the run is placed (placing one key at a time waited for both
-  /// loads in turn; `grow` was 4 % of a 10M-row duplicate-charge run's samples).
+  /// Moves the keys to slots `size` long (twice as many by default). The groups are placed
+  /// in order, each slot made again from the group's hash, so only the new slots are anywhere:
+  /// they are prefetched for a run of 16 groups before any of the run is placed (placing one
+  /// key at a time waited for each load in turn; `grow` was 4 % of a 10M-row duplicate-charge
+  /// run's samples).
   private mutating func grow(to size: Int? = nil) {
     var bigger = [UInt64].zeroedSlots(size ?? slots.count * 2)
     let mask = bigger.count - 1
     let run = 16
-    slots.withUnsafeBufferPointer { old in
-      lowHashes.withUnsafeBufferPointer { lowHashes in
-        bigger.withUnsafeMutableBufferPointer { bigger in
-          withUnsafeTemporaryAllocation(of: UInt64.self, capacity: run) { pending in
-            var start = 0
-            while start < old.count {
-              var n = 0
-              var k = start
-              while k < old.count && n < run {
-                if old[k] != 0 {
-                  pending[n] = old[k]
-                  comply_prefetch(lowHashes.baseAddress! + Int(truncatingIfNeeded: old[k] & 0xFFFF_FFFF) - 1)
-                  n += 1
-                }
-                k += 1
-              }
-              start = k
-              for p in 0..<n {
-                let group = Int(truncatingIfNeeded: pending[p] & 0xFFFF_FFFF) - 1
-                comply_prefetch(bigger.baseAddress! + (Int(lowHashes[group]) & mask))
-              }
-              for p in 0..<n {
-                let group = Int(truncatingIfNeeded: pending[p] & 0xFFFF_FFFF) - 1
-                var i = Int(lowHashes[group]) & mask
-                while bigger[i] != 0 { i = (i + 1) & mask }
-                bigger[i] = pending[p]
-              }
-            }
+    hashes.withUnsafeBufferPointer { hashes in
+      bigger.withUnsafeMutableBufferPointer { bigger in
+        for start in stride(from: 0, to: hashes.count, by: run) {
+          let end = min(hashes.count, start + run)
+          for g in start..<end {
+            comply_prefetch(bigger.baseAddress! + (Int(UInt32(truncatingIfNeeded: hashes[g])) & mask))
+          }
+          for g in start..<end {
+            let h = hashes[g]
+            var i = Int(UInt32(truncatingIfNeeded: h)) & mask
+            while bigger[i] != 0 { i = (i + 1) & mask }
+            bigger[i] = (h >> 32) << 32 | UInt64(g + 1)
           }
         }
       }
