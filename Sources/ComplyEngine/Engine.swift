@@ -347,33 +347,66 @@ public enum Engine {
         worker.rows, digests
       )
     }
-    // A set does not care about order: a large dataset's values are gathered on every core.
+    // A set does not care about order: a large dataset's values are gathered on every core,
+    // each worker's into its own sets, merged when the dataset ends.
     let bytes = inputs.reduce(0) { $0 + $1.size }
     let workerCount = bytes >= parallelThreshold ? cores : 1
-    let gathered = (0..<workerCount).map { _ in ColumnValues() }
+    let gathered = (0..<workerCount).map { _ in ColumnMembers(columns: onlyColumns.sorted()) }
     let workers = gathered.map { mine in
-      DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { window in
-        for k in 0..<window.count {
-          window.withRow(k) { row in
-            for c in onlyColumns where !row.isNull(at: c) { mine.values[c, default: []].append(row.value(at: c)) }
-          }
-        }
-      }
+      DatasetWorker(columnCount: spec.columns.count, fileCount: inputs.count) { mine.add($0) }
     }
     let digests = try DatasetStream.run(inputs, spec: spec, workers: workers, progress: &progress)
-    var columns: [Int: [Value]] = [:]
-    for part in gathered { columns.merge(part.values) { $0 + $1 } }
     let rows = DatasetWorker.rowsPerFile(workers)
     return (
-      LookupTable(dataset: spec, sets: columns.mapValues { ValueSet($0) }),
+      LookupTable(dataset: spec, sets: ColumnMembers.sets(gathered)),
       FindingCollector.merged(workers.map(\.findings), dataset: spec), rows, digests
     )
   }
 }
 
-/// One worker's non-null values of the columns a lookup keeps as sets.
-private final class ColumnValues {
-  var values: [Int: [Value]] = [:]
+/// One worker's members of the columns a lookup keeps as value sets. A text cell's member is
+/// taken from its bytes in the batch (no String); other cells give their typed value. A
+/// window's slots are prefetched before any of its texts is inserted, as a rule's set probes
+/// are: gathering the 600k students of the 10M-row benchmark, median of 10 alternating runs,
+/// 0.255 → 0.215 user s.
+private final class ColumnMembers {
+  let columns: [Int]
+  @exclusivity(unchecked) private var members: [ValueSet.Members]
+
+  init(columns: [Int]) {
+    self.columns = columns
+    members = columns.map { _ in ValueSet.Members() }
+  }
+
+  func add(_ window: RowWindow) {
+    for (i, c) in columns.enumerated() {
+      for k in 0..<window.count {
+        window.withRow(k) { row in
+          if let text = row.text(at: c) { members[i].prefetchSlot(utf8: text) }
+        }
+      }
+      for k in 0..<window.count {
+        window.withRow(k) { row in
+          if let text = row.text(at: c) {
+            members[i].insert(utf8: text)
+          } else if !row.isNull(at: c) {
+            members[i].insert(row.value(at: c))
+          }
+        }
+      }
+    }
+  }
+
+  /// Each column's value set, from the members every worker gathered.
+  static func sets(_ parts: [ColumnMembers]) -> [Int: ValueSet] {
+    // Moved out of the first part, so adding the others' members copies none of its own.
+    var merged: [ValueSet.Members] = []
+    swap(&merged, &parts[0].members)
+    for part in parts.dropFirst() {
+      for i in merged.indices { merged[i].formUnion(part.members[i]) }
+    }
+    return Dictionary(uniqueKeysWithValues: zip(parts[0].columns, merged.map { ValueSet($0) }))
+  }
 }
 
 /// Forwards bytes-read progress to the caller's callback.
