@@ -105,4 +105,58 @@ struct LookupSetTests {
     expected["OWN"] = ["Cafe\u{301}|7", "二小|8"]
     #expect(found(result, rules: ["TEXT", "INTEGER", "DECIMAL", "OWN"]) == expected)
   }
+
+  /// Bytes read over the bytes of the data, with schools checked by `condition`: 1 when every
+  /// file is read once.
+  func readsPerByte(schoolsRule condition: String) throws -> Double {
+    final class Last: @unchecked Sendable { var done = 0, total = 0 }
+    let last = Last()
+    let own = """
+        - id: OWN
+          dataset: schools
+          forbid: \(condition)
+          message: "{学校}"
+      """
+    _ = try Workspace(rules: Self.rules(schoolsRule: own), files: Self.files()).check {
+      $0.progress = { done, total, _ in (last.done, last.total) = (done, total) }
+    }
+    return Double(last.done) / Double(last.total)
+  }
+
+  @Test func aCheckedDatasetIsReadOnceForTheSetsOthersTest() throws {
+    #expect(try readsPerByte(schoolsRule: "编号 > 10") == 1)
+    // Its own rule tests its set, or it tests the sets of fees, which tests its own: schools
+    // (and fees) are read for the sets before they stream.
+    #expect(try readsPerByte(schoolsRule: "学校 in schools.学校") > 1)
+    #expect(try readsPerByte(schoolsRule: "编号 in fees.编号") > 1)
+  }
+
+  /// `a` tests the sets of `z`, which is checked too: whatever order they are read in, the
+  /// report lists data findings and files in dataset name order.
+  @Test func findingsAndFilesStayInNameOrder() throws {
+    let rules = """
+      datasets:
+        a:
+          files: ["a.csv"]
+          columns: {学校: string, 编号: integer}
+        z:
+          files: ["z.csv"]
+          columns: {学校: string, 编号: integer}
+      rules:
+        - id: A
+          dataset: a
+          forbid: 学校 in z.学校
+          message: "{学校}"
+        - id: Z
+          dataset: z
+          forbid: 编号 > 1
+          message: "{学校}"
+
+      """
+    let files = ["a.csv": "学校,编号\n一小,x\n二小,1\n", "z.csv": "学校,编号\n一小,y\n三小,2\n"]
+    let result = try Workspace(rules: rules, files: files).check()
+    #expect(result.violations.map(\.summary) == ["A a.csv:2 一小", "Z z.csv:3 三小"])
+    #expect(result.findings.map(\.file) == ["a.csv", "z.csv"])
+    #expect(result.provenance.dataFiles.map(\.dataset) == ["a", "z"])
+  }
 }
