@@ -10,13 +10,13 @@
 // FEE-UNAPPROVED-ITEM (a join) 1.17 → 1.06; the cheapest rule 0.76 both.
 //
 // Design: open addressing with linear probing over a power-of-two array of UInt64 slots, at
-// most half full, a text's first slot given by its hash's top bits: the high 32 bits of the
-// hash as a tag, so most mismatches never reach the bytes, and in the low 32 bits the offset
-// + 1 (0 = empty) of the entry's record in `arena`:
-// its value (8 bytes), its length (4 bytes), then its NFC bytes. A tag match is confirmed by
-// comparing bytes; equal NFC bytes are exactly Swift's `==`. Confirming a hit reads one
-// record where an array of starts and one of values cost two more dependent cache misses
-// (TextIndex.probe was 6 % of a 1M-row profile, most of it `学籍号 in enrollment.学籍号`).
+// most half full, a text's first slot given by its hash's top bits. A slot holds the high 32
+// bits of the hash as a tag, so most mismatches never reach the bytes, and in the low 32 bits
+// the offset + 1 (0 = empty) of the entry's record in `arena`: its value (8 bytes), its
+// length (4 bytes), then its NFC bytes. A tag match is confirmed by comparing bytes; equal
+// NFC bytes are exactly Swift's `==`. Confirming a hit reads one record where an array of
+// starts and one of values cost two more dependent cache misses (TextIndex.probe was 6 % of
+// a 1M-row profile, most of it `学籍号 in enrollment.学籍号`).
 // `--rule FEE-UNKNOWN-STUDENT` over 10M rows (600k students), one worker, alternating runs:
 // 6.48–7.02 → 6.21–6.44 user s; at 1M (60k students, in cache) no difference.
 //
@@ -24,10 +24,13 @@
 // cells' bytes, and the indexes are merged (`insert(contentsOf:)`). Because a slot's place is
 // its tag's top bits, growing moves slots without reading or hashing a text, and a merge
 // takes the other index's texts in the order of its slots, writing this one's slots in order
-// while the other's records are prefetched ahead. Gathering the 600k students of the 10M-row
-// benchmark (one thread, after two workers read): 0.30 s of Strings made into this index,
-// 0.09 s merging two workers' indexes placed by the hash's low bits (growing and merging
-// re-read and re-hashed every text: a cache miss each), 0.05 s as now (perf timelines).
+// while the other's records are prefetched ahead. The 600k students of the 10M-row benchmark,
+// on one thread after two workers have read them (perf timelines of single runs): 0.30 s
+// inserting the Strings the workers made; 0.09 s merging the workers' indexes with slots
+// placed by the hash's low bits (growing re-read and re-hashed every text, the merge walked
+// the other's records in order and probed at random); 0.08 s in slot order by the top bits,
+// each record a cache miss; 0.05 s with them prefetched, half of it the kernel zeroing the
+// new slot and record arrays.
 
 internal import CPrefetch
 
