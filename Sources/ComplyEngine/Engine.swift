@@ -370,8 +370,11 @@ public enum Engine {
     }
   }
 
+  /// The size of the file `path` names, through symbolic links (a link's own size would put a
+  /// large linked file on one worker and understate the progress total).
   static func fileSize(_ path: String) -> Int {
-    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : 0
   }
 
   static func missingMessage(_ spec: DatasetSpec, root: String) -> String {

@@ -8,6 +8,7 @@
 
 import ComplyCore
 @testable import ComplyEngine
+import Foundation
 import Testing
 
 struct ParallelCheckTests {
@@ -155,5 +156,17 @@ struct ParallelCheckTests {
     let ws = try Workspace(rules: Self.rules, files: files)
     let error = #expect(throws: ComplyError.self) { try ws.check { $0.workers = workers } }
     #expect(error?.description.contains("收费/f1.csv") == true)
+  }
+
+  /// A data file that is a symbolic link counts its target's bytes, which decide the workers.
+  @Test func aLinkedFileHasItsTargetsSize() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("comply-link-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let target = folder.appendingPathComponent("target.csv")
+    try String(repeating: "x", count: 5000).write(to: target, atomically: true, encoding: .utf8)
+    let link = folder.appendingPathComponent("link.csv").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target.path)
+    #expect(Engine.fileSize(link) == 5000)
   }
 }
