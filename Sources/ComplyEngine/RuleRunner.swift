@@ -286,10 +286,8 @@ final class RuleRunner {
   func finishing(absorbing others: [RuleRunner], files: [String]) -> [Concurrently.Step] {
     let work = Finishing()
     let takeOver = Concurrently.Step.once { [self] in
-      for other in others {
-        violations += other.violations
-        other.violations = []
-      }
+      violations.reserveCapacity(violations.count + others.reduce(0) { $0 + $1.violations.count })
+      for other in others { violations.append(movingFrom: &other.violations) }
       guard groups != nil else { return }
       for other in others.dropLast() {
         guard let theirs = other.groups else { continue }
@@ -325,7 +323,7 @@ final class RuleRunner {
       work.found[k] = judge.violations
     }
     let collect = Concurrently.Step.once { [self] in
-      for found in work.found { violations += found }
+      for k in work.found.indices { violations.append(movingFrom: &work.found[k]) }
       // The groups are freed here, rule by rule on all cores, not after every rule is done.
       work.states = []
     }
