@@ -439,6 +439,13 @@ struct GroupState {
   mutating func find(_ key: [Value]) -> Int? {
     keys.find(key)
   }
+
+  /// Appends the comparable bytes of the parts `parts` of `group`'s key to `out`
+  /// (GroupTable.appendComparableBytes); a key its first row spelled differently
+  /// (`presentations`) has the same ones.
+  func appendKeyBytes(of group: Int, parts: [Int], to out: inout [UInt8]) {
+    keys.appendComparableBytes(of: group, parts: parts, to: &out)
+  }
 }
 
 /// One kind of accumulator (counts, sums, extremes…) of every call of a rule that keeps one, in
