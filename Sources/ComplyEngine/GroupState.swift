@@ -408,6 +408,10 @@ struct GroupState {
   /// The index (in the dataset's reading order) of the file of the group's first row.
   func file(of group: Int) -> Int { firstPositions[group] >> Self.lineBits }
 
+  /// Where the group's first row is, its file's index and line in one Int: positions order
+  /// like the rows.
+  func firstPosition(of group: Int) -> Int { firstPositions[group] }
+
   /// The group's stored lines in row order: the first row's, then up to 19 more of its file.
   func lines(of group: Int) -> [Int] {
     Array(unsafeUninitializedCapacity: Int(lineCounts[group])) { buffer, count in
