@@ -439,11 +439,6 @@ struct GroupState {
     if let spelled = presentations[group] { key = spelled } else { keys.decode(group, into: &key) }
   }
 
-  /// The group number of `key`, nil when no row had it.
-  mutating func find(_ key: [Value]) -> Int? {
-    keys.find(key)
-  }
-
   /// Appends the comparable bytes of the parts `parts` of `group`'s key to `out`
   /// (GroupTable.appendComparableBytes); a key its first row spelled differently
   /// (`presentations`) has the same ones.
