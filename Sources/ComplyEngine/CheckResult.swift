@@ -31,6 +31,22 @@ public struct Violation: Sendable {
   public var waived: Bool = false
 }
 
+extension [Violation] {
+  /// Appends the violations of `other` in order and leaves it empty, moving each rather than
+  /// copying it (a rule's runner takes over the other workers' violations): `+=` copied every
+  /// violation (a retain of each of its Strings and arrays) and freeing `other` released them
+  /// again (perf). Array has no move-append; `popLast` and `append` move, and so does swapping
+  /// in an unsafe buffer (Array's own `reverse` copied each element).
+  mutating func append(movingFrom other: inout [Violation]) {
+    if isEmpty, capacity < other.count {
+      swap(&self, &other)
+      return
+    }
+    other.withUnsafeMutableBufferPointer { $0.reverse() }
+    while let v = other.popLast() { append(v) }
+  }
+}
+
 /// A problem with the data itself (`data.invalid-value`, `data.malformed-row`, …).
 public struct Finding: Sendable {
   public var code: String

@@ -417,6 +417,10 @@ struct GroupState {
   /// The index (in the dataset's reading order) of the file of the group's first row.
   func file(of group: Int) -> Int { firstPositions[group] >> Self.lineBits }
 
+  /// Where the group's first row is, its file's index and line in one Int: positions order
+  /// like the rows.
+  func firstPosition(of group: Int) -> Int { firstPositions[group] }
+
   /// The group's stored lines in row order: the first row's, then up to 19 more of its file.
   func lines(of group: Int) -> [Int] {
     Array(unsafeUninitializedCapacity: Int(lineCounts[group])) { buffer, count in
@@ -444,9 +448,11 @@ struct GroupState {
     if let spelled = presentations[group] { key = spelled } else { keys.decode(group, into: &key) }
   }
 
-  /// The group number of `key`, nil when no row had it.
-  mutating func find(_ key: [Value]) -> Int? {
-    keys.find(key)
+  /// Appends the comparable bytes of the parts `parts` of `group`'s key to `out`
+  /// (GroupTable.appendComparableBytes); a key its first row spelled differently
+  /// (`presentations`) has the same ones.
+  func appendKeyBytes(of group: Int, parts: [Int], to out: inout [UInt8]) {
+    keys.appendComparableBytes(of: group, parts: parts, to: &out)
   }
 }
 

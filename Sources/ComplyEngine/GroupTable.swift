@@ -211,6 +211,25 @@ struct GroupTable {
     }
   }
 
+  /// Appends the comparable bytes of the parts `parts` of `group`'s key to `out`, in that
+  /// order: the bytes KeyEncoder gives those values, equal exactly when the values are (the
+  /// `per` tuples of expected groups are told apart by them without decoding every key).
+  func appendComparableBytes(of group: Int, parts: [Int], to out: inout [UInt8]) {
+    let (page, offset) = Self.split(locations[group])
+    let end = recordEnd(group, page: page)
+    pages[page].withUnsafeBufferPointer { bytes in
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: arity + 1) { starts in
+        var reader = KeyReader(bytes: UnsafeBufferPointer(rebasing: bytes[..<end]), position: offset)
+        for p in 0..<arity {
+          starts[p] = reader.position
+          reader.skipValue()
+        }
+        starts[arity] = reader.position
+        for p in parts { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[starts[p]..<starts[p + 1]])) }
+      }
+    }
+  }
+
   // MARK: - Hashing and probing
 
   /// The group whose key has comparable bytes `key` and hash `h`, or the empty slot where it

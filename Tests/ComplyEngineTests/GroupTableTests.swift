@@ -416,6 +416,35 @@ struct ViolationOrderTests {
         group: Bool.random(using: &generator) ? nil : [("班级", ["一班", "二班", ""].randomElement(using: &generator) ?? "")],
         key: nil, fingerprint: "")
     }
-    #expect(Engine.sortViolations(violations).map(\.message) == Self.reference(violations).map(\.message))
+    // In parts of uneven lengths, some empty, as the rules' lists come.
+    var parts: [[Violation]] = []
+    var start = 0
+    while start < violations.count {
+      if parts.count % 4 == 1 { parts.append([]) }
+      let end = min(violations.count, start + Int.random(in: 1..<300, using: &generator))
+      parts.append(Array(violations[start..<end]))
+      start = end
+    }
+    #expect(Engine.sortViolations(parts).map(\.message) == Self.reference(violations).map(\.message))
+    #expect(Engine.sortViolations([]).isEmpty)
+  }
+
+  @Test(arguments: [0, 1, 2, 5])
+  func movedViolationsFollowInOrder(kept: Int) {
+    func made(_ range: Range<Int>) -> [Violation] {
+      range.map { i in
+        Violation(
+          ruleID: "R", severity: .error, category: "", department: "", owner: "", title: "", message: "#\(i)",
+          dataset: "", file: "收费/\(i).csv", line: i, lines: [i], group: [("班级", "\(i)班")], key: nil, fingerprint: "")
+      }
+    }
+    var violations = made(0..<kept)
+    for part in [0..<0, kept..<kept + 3, kept + 3..<kept + 4] {
+      var moved = made(part)
+      violations.append(movingFrom: &moved)
+      #expect(moved.isEmpty)
+    }
+    #expect(violations.map(\.message) == made(0..<kept + 4).map(\.message))
+    #expect(violations.map(\.group?.first?.value) == made(0..<kept + 4).map(\.group?.first?.value))
   }
 }
