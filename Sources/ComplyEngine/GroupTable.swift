@@ -192,13 +192,6 @@ struct GroupTable {
     for p in 0..<page where !pages[p].isEmpty { pages[p] = [] }
   }
 
-  /// The group number of `key`, nil when no row had it.
-  mutating func find(_ key: [Value]) -> Int? {
-    encoder.reset()
-    for (part, value) in key.enumerated() { encoder.append(value, part: part) }
-    return probe(encoder.comparable.withUnsafeBytes(hash), encoder.comparable).group
-  }
-
   /// Replaces `key`'s contents with the key of `group`, reusing its storage.
   func decode(_ group: Int, into key: inout [Value]) {
     let (page, offset) = Self.split(locations[group])
