@@ -37,6 +37,14 @@ struct EvaluationTests {
     ("coalesce(人数, 0) + 1", "int 1"),
     ("`课时(节)` in [1, null, 5]", "bool true"),
     ("`课时(节)` not in [1, null]", "bool true"),
+    // Chains of null tests (one closure for the chain), 人数 the only null column.
+    ("学校 is not null and 姓名 is not null and 金额 is not null", "bool true"),
+    ("学校 is not null and 人数 is not null and 金额 is not null", "bool false"),
+    ("人数 is null and 姓名 is not null", "bool true"),
+    ("学校 is null or 姓名 is null or 金额 is null", "bool false"),
+    ("学校 is null or 人数 is null", "bool true"),
+    ("学校 is not null and (人数 is null or 姓名 is null)", "bool true"),
+    ("学校 is not null and 人数 > 0", "null"),
   ])
   func threeValuedLogic(source: String, expected: String) {
     #expect(evaluate(source) == expected)
@@ -211,6 +219,9 @@ struct EvaluationTests {
   @Test func aMissingRowReadsAsNull() throws {
     let expression = try #require(compiled("金额 is null and 姓名 is null"))
     #expect(show(expression.evaluate(EvalFrame())) == "bool true")
+    let required = try #require(compiled("金额 is not null or 姓名 is not null"))
+    #expect(show(required.evaluate(EvalFrame())) == "bool false")
+    #expect(required.references == [.column(Fixture.column("金额")), .column(Fixture.column("姓名"))])
   }
 
   @Test func referencesListEveryValueRead() throws {
