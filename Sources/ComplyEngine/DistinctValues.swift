@@ -59,33 +59,36 @@ struct DistinctValues {
 
   /// Counts `value` (not null) in `group` unless the group has an equal value already.
   mutating func insert(_ value: Value, into group: Int) {
-    encoder.reset()
-    encoder.append(value, part: 0)
-    insert(encoded: encoder.comparable, into: group)
+    // Encoded in a local encoder: inserting changes `self`, which must not be read meanwhile.
+    var key = KeyEncoder()
+    swap(&key, &encoder)
+    key.reset()
+    key.append(value, part: 0)
+    key.withComparable { insert(encoded: $0, into: group) }
+    swap(&key, &encoder)
   }
 
   /// Counts the value whose comparable bytes (KeyEncoder) are `key` in `group` unless the group
   /// has an equal value already.
-  mutating func insert(encoded key: [UInt8], into group: Int) {
-    insert(key, tag: key.withUnsafeBytes(ByteHash.of) >> 32, into: group)
+  mutating func insert(encoded key: UnsafeBufferPointer<UInt8>, into group: Int) {
+    insert(key, tag: ByteHash.of(UnsafeRawBufferPointer(key)) >> 32, into: group)
   }
 
   /// Counts in `group` the values of group `g` of `other` (the same call over other rows).
   mutating func merge(_ g: Int, of other: DistinctValues, into group: Int) {
     guard other.runs[g] != 0 else { return }
     let start = other.runs[g] >> 8
-    var key: [UInt8] = []
-    for slot in other.slots[start..<start + 1 << (other.runs[g] & 0xFF)] where slot != 0 {
-      let v = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-      key.removeAll(keepingCapacity: true)
-      key.append(contentsOf: other.arena[other.starts[v]..<other.starts[v + 1]])
-      insert(key, tag: slot >> 32, into: group)
+    other.arena.withUnsafeBufferPointer { stored in
+      for slot in other.slots[start..<start + 1 << (other.runs[g] & 0xFF)] where slot != 0 {
+        let v = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+        insert(UnsafeBufferPointer(rebasing: stored[other.starts[v]..<other.starts[v + 1]]), tag: slot >> 32, into: group)
+      }
     }
   }
 
   // MARK: - Probing
 
-  private mutating func insert(_ key: [UInt8], tag: UInt64, into group: Int) {
+  private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, tag: UInt64, into group: Int) {
     if runs[group] == 0 { runs[group] = newRun(shift: Self.firstRunShift) }
     guard let slot = emptySlot(for: key, tag: tag, in: group) else { return }
     // A value's number + 1 must fit the slot's low 32 bits (0 marks an empty slot).
@@ -98,25 +101,23 @@ struct DistinctValues {
   }
 
   /// The empty slot where `key` belongs in `group`'s run; nil when the run holds it.
-  private func emptySlot(for key: [UInt8], tag: UInt64, in group: Int) -> Int? {
+  private func emptySlot(for wanted: UnsafeBufferPointer<UInt8>, tag: UInt64, in group: Int) -> Int? {
     let start = runs[group] >> 8
     let mask = 1 << (runs[group] & 0xFF) - 1
-    return key.withUnsafeBufferPointer { wanted in
-      arena.withUnsafeBufferPointer { stored in
-        slots.withUnsafeBufferPointer { slots in
-          var i = Int(truncatingIfNeeded: tag) & mask
-          while slots[start + i] != 0 {
-            let slot = slots[start + i]
-            if slot >> 32 == tag {
-              let v = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-              if UnicodeNFC.bytesEqual(UnsafeBufferPointer(rebasing: stored[starts[v]..<starts[v + 1]]), wanted) {
-                return nil
-              }
+    return arena.withUnsafeBufferPointer { stored in
+      slots.withUnsafeBufferPointer { slots in
+        var i = Int(truncatingIfNeeded: tag) & mask
+        while slots[start + i] != 0 {
+          let slot = slots[start + i]
+          if slot >> 32 == tag {
+            let v = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+            if UnicodeNFC.bytesEqual(UnsafeBufferPointer(rebasing: stored[starts[v]..<starts[v + 1]]), wanted) {
+              return nil
             }
-            i = (i + 1) & mask
           }
-          return start + i
+          i = (i + 1) & mask
         }
+        return start + i
       }
     }
   }

@@ -148,8 +148,8 @@ struct GroupState {
       case .countNonNull: if !v.isNull { counts[c, group] += 1 }
       case .countIf: if case .bool(true) = v { counts[c, group] += 1 }
       case .countDistinct:
-        if !distinctKeys[c].comparable.isEmpty {
-          distinct[c].insert(encoded: distinctKeys[c].comparable, into: group)
+        if distinctKeys[c].count > 0 {
+          distinctKeys[c].withComparable { distinct[c].insert(encoded: $0, into: group) }
         } else if !v.isNull {
           distinct[c].insert(v, into: group)
         }

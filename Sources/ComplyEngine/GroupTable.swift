@@ -94,7 +94,7 @@ struct GroupTable {
         staged[i].append(row.value(at: position), part: part)
       }
     }
-    let h = staged[i].comparable.withUnsafeBytes(hash)
+    let h = staged[i].withComparable { hash(UnsafeRawBufferPointer($0)) }
     stagedHashes[i] = h
     slots.withUnsafeBufferPointer { comply_prefetch($0.baseAddress! + (Int(UInt32(truncatingIfNeeded: h)) & ($0.count - 1))) }
   }
@@ -130,8 +130,11 @@ struct GroupTable {
 
   /// The group of the key in `encoder`, whose hash is `h` (computed when nil).
   private mutating func groupOfEncodedKey(hash h: UInt64? = nil) -> (group: Int, isNew: Bool) {
-    let h = h ?? encoder.comparable.withUnsafeBytes(hash)
-    let (slot, found) = probe(h, encoder.comparable)
+    let (h, slot, found) = encoder.withComparable { key in
+      let h = h ?? hash(UnsafeRawBufferPointer(key))
+      let (slot, found) = probe(h, key)
+      return (h, slot, found)
+    }
     if let found { return (found, false) }
     return (insert(at: slot, hash: h), true)
   }
@@ -227,8 +230,8 @@ struct GroupTable {
 
   /// The group whose key has comparable bytes `key` and hash `h`, or the empty slot where it
   /// belongs.
-  private func probe(_ h: UInt64, _ key: [UInt8]) -> (slot: Int, group: Int?) {
-    key.withUnsafeBytes { key in probe(h) { storedKey($0, equals: key) } }
+  private func probe(_ h: UInt64, _ key: UnsafeBufferPointer<UInt8>) -> (slot: Int, group: Int?) {
+    probe(h) { storedKey($0, equals: UnsafeRawBufferPointer(key)) }
   }
 
   /// The group with the key of group `g` of `other`, whose hash is `h`, or the empty slot
@@ -292,7 +295,7 @@ struct GroupTable {
 
   /// Appends the encoder's record to the last page, starting a new page when it does not fit.
   private mutating func store() {
-    let size = encoder.comparable.count + encoder.trailer.count
+    let size = encoder.count + encoder.trailer.count
     if pages.isEmpty || pages[pages.count - 1].count + size > pages[pages.count - 1].capacity {
       // Pages double up to 1 MiB so that the many small tables of examples stay small.
       let previous = pages.last?.capacity ?? Self.firstPageSize / 2
@@ -302,7 +305,7 @@ struct GroupTable {
     }
     let p = pages.count - 1
     locations.append(p << 32 | pages[p].count)
-    pages[p].append(contentsOf: encoder.comparable)
+    encoder.withComparable { pages[p].append(contentsOf: $0) }
     pages[p].append(contentsOf: encoder.trailer)
   }
 
@@ -369,26 +372,38 @@ enum KeyTag {
 }
 
 /// Encodes one key into reused buffers: the comparable bytes and the presentation trailer.
+/// The comparable bytes are the first `count` bytes of a buffer that only grows: encoding the
+/// next key overwrites them, where emptying an Array for every key (`removeAll(keepingCapacity:)`,
+/// a generic `replaceSubrange`) and appending to it byte by byte cost more than the encoding.
 struct KeyEncoder {
-  private(set) var comparable: [UInt8] = []
+  private var buffer = [UInt8](repeating: 0, count: 64)
+  private(set) var count = 0
   private(set) var trailer: [UInt8] = []
 
+  /// A copy of the comparable bytes, for a caller that keeps them.
+  var comparable: [UInt8] { Array(buffer[..<count]) }
+
+  /// `body` of the comparable bytes.
+  func withComparable<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<count])) }
+  }
+
   mutating func reset() {
-    comparable.removeAll(keepingCapacity: true)
-    trailer.removeAll(keepingCapacity: true)
+    count = 0
+    if !trailer.isEmpty { trailer.removeAll(keepingCapacity: true) }
   }
 
   /// Takes an encoded record's two parts as they are.
   mutating func load(comparable bytes: UnsafeBufferPointer<UInt8>, trailer tail: UnsafeBufferPointer<UInt8>) {
     reset()
-    comparable.append(contentsOf: bytes)
+    appendBytes(bytes)
     trailer.append(contentsOf: tail)
   }
 
   mutating func append(_ value: Value, part: Int) {
     switch value {
-    case .null: comparable.append(KeyTag.null)
-    case .bool(let b): comparable.append(b ? KeyTag.true : KeyTag.false)
+    case .null: appendByte(KeyTag.null)
+    case .bool(let b): appendByte(b ? KeyTag.true : KeyTag.false)
     case .int(let i): appendNumber(ExactDecimal(i))
     case .decimal(let d):
       let n = appendNumber(d)
@@ -400,11 +415,11 @@ struct KeyEncoder {
       }
     case .string(let s): appendString(s, part: part)
     case .date(let d):
-      comparable.append(KeyTag.date)
-      Self.appendVarint(Self.zigzag(Int64(d.ordinal)), to: &comparable)
+      appendByte(KeyTag.date)
+      appendVarint(Self.zigzag(Int64(d.ordinal)))
     case .time(let t):
-      comparable.append(KeyTag.time)
-      Self.appendVarint(Self.zigzag(Int64(t.seconds)), to: &comparable)
+      appendByte(KeyTag.time)
+      appendVarint(Self.zigzag(Int64(t.seconds)))
     }
   }
 
@@ -412,10 +427,10 @@ struct KeyEncoder {
   @discardableResult
   private mutating func appendNumber(_ d: ExactDecimal) -> ExactDecimal {
     let n = d.scale == 0 ? d : d.normalized
-    comparable.append(KeyTag.number)
-    Self.appendVarint(Self.zigzag(Int64(n.scale)), to: &comparable)
+    appendByte(KeyTag.number)
+    appendVarint(Self.zigzag(Int64(n.scale)))
     let s = n.significand
-    Self.appendVarint(UInt128(bitPattern: (s << 1) ^ (s >> 127)), to: &comparable)
+    appendVarint(UInt128(bitPattern: (s << 1) ^ (s >> 127)))
     return n
   }
 
@@ -431,9 +446,46 @@ struct KeyEncoder {
 
   /// Appends text whose UTF-8 is its own NFC form.
   private mutating func appendNFC(_ bytes: UnsafeBufferPointer<UInt8>) {
-    comparable.append(KeyTag.string)
-    Self.appendVarint(UInt64(bytes.count), to: &comparable)
-    comparable.append(contentsOf: bytes)
+    appendByte(KeyTag.string)
+    appendVarint(UInt64(bytes.count))
+    appendBytes(bytes)
+  }
+
+  /// Makes room for `n` more comparable bytes.
+  private mutating func reserve(_ n: Int) {
+    if count + n > buffer.count { buffer += repeatElement(0, count: max(buffer.count, count + n - buffer.count)) }
+  }
+
+  private mutating func appendByte(_ byte: UInt8) {
+    reserve(1)
+    let at = count
+    buffer.withUnsafeMutableBufferPointer { $0[at] = byte }
+    count += 1
+  }
+
+  private mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress else { return }
+    reserve(bytes.count)
+    let at = count
+    buffer.withUnsafeMutableBufferPointer { ($0.baseAddress! + at).update(from: source, count: bytes.count) }
+    count += bytes.count
+  }
+
+  /// Appends `value` as a varint (7 bits a byte, low first): at most 19 bytes for 128 bits.
+  private mutating func appendVarint<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
+    reserve(19)
+    let at = count
+    count = buffer.withUnsafeMutableBufferPointer { bytes in
+      var v = value
+      var i = at
+      while v >= 0x80 {
+        bytes[i] = UInt8(truncatingIfNeeded: v) | 0x80
+        v >>= 7
+        i += 1
+      }
+      bytes[i] = UInt8(truncatingIfNeeded: v)
+      return i + 1
+    }
   }
 
   /// Written out rather than through `UnicodeNFC.withNFCBytes`: that generic closure, called
