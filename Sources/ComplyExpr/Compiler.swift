@@ -317,11 +317,51 @@ struct Compiler {
         return y.isNull ? .null : Self.compare(op, x, y)
       }
     }
+    if a.kind == .column, b.kind == .constant, let passing = Self.passing(op, b.constant),
+      let orderPassing = Self.passing(op, .int(0))
+    {
+      // A row column against a date or integer constant (a date window, `年级 <= 9`,
+      // `金额 > 0`): the constant becomes the range of values that pass, so a date or integer
+      // cell is judged with two integer comparisons and a decimal cell by its order against
+      // the constant, without the generic comparison's dispatch.
+      let column = a.column
+      let y = b.constant
+      let yDecimal = y.decimalValue
+      return .dynamic { frame in
+        let x = frame.withRow { $0.value(at: column) } ?? .null
+        switch x {
+        case .null: return .null
+        case .date(let d) where passing.isDate: return .bool(passing.range.contains(d.ordinal))
+        case .int(let i) where !passing.isDate: return .bool(passing.range.contains(Int(i)))
+        case .decimal(let d) where yDecimal != nil: return .bool(orderPassing.range.contains(ExactDecimal.order(d, yDecimal!)))
+        default: return Self.compare(op, x, y)
+        }
+      }
+    }
     return make([l, r]) { frame in
       let x = a.value(frame)
       if x.isNull { return .null }
       let y = b.value(frame)
       return y.isNull ? .null : Self.compare(op, x, y)
+    }
+  }
+
+  /// The values `x` (a date's ordinal, or an integer) for which `x op c` holds, for a date or
+  /// integer constant `c` and an ordering `op`; nil for anything else.
+  static func passing(_ op: BinaryOperator, _ c: Value) -> (range: ClosedRange<Int>, isDate: Bool)? {
+    let n: Int
+    let isDate: Bool
+    switch c {
+    case .date(let d): (n, isDate) = (d.ordinal, true)
+    case .int(let i): (n, isDate) = (Int(i), false)
+    default: return nil
+    }
+    switch op {
+    case .less: return n == Int.min ? nil : (Int.min...(n - 1), isDate)
+    case .lessEqual: return (Int.min...n, isDate)
+    case .greater: return n == Int.max ? nil : ((n + 1)...Int.max, isDate)
+    case .greaterEqual: return (n...Int.max, isDate)
+    default: return nil
     }
   }
 

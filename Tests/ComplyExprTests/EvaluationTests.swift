@@ -45,6 +45,20 @@ struct EvaluationTests {
     ("学校 is null or 人数 is null", "bool true"),
     ("学校 is not null and (人数 is null or 姓名 is null)", "bool true"),
     ("学校 is not null and 人数 > 0", "null"),
+    // A column against a date or integer constant (the constant's passing range).
+    ("收费日期 > $秋季开学日", "bool false"),
+    ("收费日期 >= $秋季开学日", "bool true"),
+    ("收费日期 < $秋季开学日", "bool false"),
+    ("收费日期 <= $秋季开学日", "bool true"),
+    ("年级 <= 7", "bool true"),
+    ("年级 < 7", "bool false"),
+    ("年级 > 6", "bool true"),
+    ("星期 >= 7", "bool false"),
+    ("金额 > 200", "bool true"),
+    ("金额 < 201", "bool true"),
+    ("金额 >= 201", "bool false"),
+    ("金额 <= 200", "bool false"),
+    ("人数 <= 0", "null"),
   ])
   func threeValuedLogic(source: String, expected: String) {
     #expect(evaluate(source) == expected)
