@@ -123,6 +123,13 @@ final class RuleRunner {
   /// Each join's index and table, which `lookups` keeps alive, held so that a row's lookup
   /// retains none of these objects that every worker shares.
   private let joinTables: [(index: Unmanaged<JoinIndex>, table: Unmanaged<LookupTable>)]
+  /// Per join on one text column: the key bytes it looked up last (when at most
+  /// `recentKeyBytes` long; length -1 before any) and what they found. Consecutive rows of a
+  /// ledger often share a key (the term of a whole file), and then skip hashing and probing.
+  private let recentKeys: UnsafeMutablePointer<UInt8>
+  private let recentLengths: UnsafeMutablePointer<Int>
+  private let recentRows: UnsafeMutablePointer<Unmanaged<RowValues>?>
+  private static let recentKeyBytes = 32
 
   init(
     rule: CompiledRule, lookups: BoundLookups, builder: ViolationBuilder, waivers: [CompiledWaiver] = [],
@@ -148,6 +155,11 @@ final class RuleRunner {
       guard join.left.count == 1, case .column(let i) = join.left[0] else { return nil }
       return i
     }
+    recentKeys = .allocate(capacity: rule.joins.count * Self.recentKeyBytes)
+    recentLengths = .allocate(capacity: rule.joins.count)
+    recentLengths.initialize(repeating: -1, count: rule.joins.count)
+    recentRows = .allocate(capacity: rule.joins.count)
+    recentRows.initialize(repeating: nil, count: rule.joins.count)
     frame.sets = lookups.sets
     frame.resetJoins(count: rule.joins.count)
     joinKeys = rule.joins.map { Array(repeating: .null, count: $0.left.count) }
@@ -161,6 +173,12 @@ final class RuleRunner {
   }
 
   /// Checks a window of rows: folds them into groups, or judges each.
+  deinit {
+    recentKeys.deallocate()
+    recentLengths.deallocate()
+    recentRows.deallocate()
+  }
+
   func consume(_ window: RowWindow) {
     if groups != nil {
       selected.removeAll(keepingCapacity: true)
@@ -219,10 +237,20 @@ final class RuleRunner {
         continue
       }
       let found: Unmanaged<RowValues>?
-      if let column = textJoinColumns[j], let text = row.text(at: column) {
-        let (index, table) = joinTables[j]
-        found = index._withUnsafeGuaranteedRef { $0.row(utf8: text) }.map { i in
-          table._withUnsafeGuaranteedRef { $0.unmanagedRow(i) }
+      if let column = textJoinColumns[j], let text = row.text(at: column), let bytes = text.baseAddress {
+        let recent = recentKeys + j &* Self.recentKeyBytes
+        if recentLengths[j] == text.count, ByteHash.equal(recent, bytes, count: text.count) {
+          found = recentRows[j]
+        } else {
+          let (index, table) = joinTables[j]
+          found = index._withUnsafeGuaranteedRef { $0.row(utf8: text) }.map { i in
+            table._withUnsafeGuaranteedRef { $0.unmanagedRow(i) }
+          }
+          if text.count <= Self.recentKeyBytes {
+            recent.update(from: bytes, count: text.count)
+            recentLengths[j] = text.count
+            recentRows[j] = found
+          }
         }
       } else {
         found = lookUp(j, keys: &joinKeys) { ref in

@@ -284,4 +284,27 @@ struct RowRuleTests {
     #expect(found.sorted() == expected.sorted())
     #expect(found.count > 40)
   }
+
+  /// Rows whose join key repeats the row before's reuse its lookup: runs of one key, a key
+  /// longer than the 32 bytes kept, a key missing from the plan, and café spelled composed and
+  /// decomposed (different bytes, the same plan row) judge every row by its own key.
+  @Test func repeatedJoinKeysFindTheirOwnRows() throws {
+    let long = String(repeating: "长", count: 12)
+    let decomposed = "cafe\u{301}"
+    let caps = ["A": 40, "B": 60, "caf\u{E9}": 20, long: 30]  // Swift finds café either way
+    let keys = ["A", "A", "A", "B", "D", "D", "A", decomposed, "caf\u{E9}", decomposed, long, long, "D", long, "B", "B"]
+    var fees = "学籍号,项目,金额,日期,次数\n"
+    var expected: [String] = []
+    for (i, key) in keys.enumerated() {
+      let amount = 25 + 10 * (i % 4)
+      fees += "\(key),午餐,\(amount),2024-03-01,1\n"
+      if let cap = caps[key], amount > cap { expected.append("CAPPED fees.csv:\(i + 2) \(key) \(amount)") }
+    }
+    let ws = try Workspace(
+      rules: AggregateRuleTests.datasets + Self.capped,
+      files: ["fees.csv": fees, "plan.csv": "学籍号,上限\nA,40\nB,60\ncaf\u{E9},20\n\(long),30\n"])
+    let found = try ws.check().violations.map(\.summary)
+    #expect(found == expected)
+    #expect(found.count >= 6)
+  }
 }
