@@ -18,9 +18,10 @@ let package = Package(
       name: "CLibYAML", pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]),
     .target(name: "CPrefetch"),
+    .target(name: "CByteMask"),
     .target(name: "ComplyCore", dependencies: ["CPrefetch"]),
     .target(name: "ComplyYAML", dependencies: ["CLibYAML", "ComplyCore"]),
-    .target(name: "ComplyCSV", dependencies: ["ComplyCore"]),
+    .target(name: "ComplyCSV", dependencies: ["ComplyCore", "CByteMask"]),
     .target(name: "ComplyExpr", dependencies: ["ComplyCore"]),
     .target(name: "ComplyRules", dependencies: ["ComplyCore", "ComplyYAML", "ComplyExpr", "ComplyCSV"]),
     .target(

@@ -1,0 +1,2 @@
+// The module is its header (CByteMask.h); SwiftPM needs one source file to build it.
+#include "CByteMask.h"
