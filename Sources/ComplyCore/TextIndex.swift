@@ -28,7 +28,7 @@
 // the slots of each run of 32 prefetched before any is inserted, so a set's records stay in
 // reading order like the rows that look them up. On one thread after two workers have read
 // the students (perf timelines of single runs): 0.30 s inserting the Strings the workers
-// made; 0.09 s merging without prefetching; 0.06 s now. Merging in slot order, hashing
+// made; 0.06 s merging now. Merging in slot order, hashing
 // nothing, took as long, but the records of neighbouring students scattered:
 // `--rule FEE-UNKNOWN-STUDENT --jobs 1` at 10M, 9 alternating pairs, median 4.75 → 4.54
 // user s with them in reading order.

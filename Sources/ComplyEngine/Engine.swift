@@ -42,7 +42,8 @@ public struct CheckOptions: Sendable {
   public var baseline: Baseline?
   /// The command line, recorded in the provenance.
   public var commandLine: [String]
-  /// Called with (bytes read, total bytes, rows read) about every MiB while files stream.
+  /// Called with (bytes read, total bytes, rows read) about every MiB while files stream; from
+  /// any thread (workers reading whole files call it), never from two at once.
   public var progress: (@Sendable (Int, Int, Int) -> Void)?
   /// `--jobs`: threads that check a dataset's rows; nil picks one per core for datasets of at
   /// least `Engine.parallelThreshold` bytes and one for smaller ones. The report is the same
@@ -237,8 +238,9 @@ public enum Engine {
   /// other datasets' rules test (`x in dataset.column`) while they stream, rather than in a
   /// read of their own before every stream: a checked dataset whose rows no join or
   /// expectation keeps and whose own rules test none of its sets. Those stream first, each
-  /// before the datasets testing its sets, then the rest in name order. Datasets testing each
-  /// other's sets in a cycle are read before the streams after all.
+  /// before the datasets testing its sets, then the rest in name order. Datasets in a cycle of
+  /// datasets testing each other's sets, or waiting on one, are read before the streams after
+  /// all.
   static func streamPlan(
     _ streamed: Set<String>, rules: [CompiledRule], rowsNeeded: Set<String>
   ) -> (order: [String], gathering: Set<String>) {

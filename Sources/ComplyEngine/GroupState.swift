@@ -148,7 +148,7 @@ struct GroupState {
       case .countNonNull: if !v.isNull { counts[c, group] += 1 }
       case .countIf: if case .bool(true) = v { counts[c, group] += 1 }
       case .countDistinct:
-        if distinctKeys[c].count > 0 {
+        if distinctKeys[c].comparableCount > 0 {
           distinctKeys[c].withComparable { distinct[c].insert(encoded: $0, into: group) }
         } else if !v.isNull {
           distinct[c].insert(v, into: group)
@@ -390,8 +390,8 @@ struct GroupState {
     }
   }
 
-  /// The result of call `c` as an Int when the call counts (`count`, `count_if`,
-  /// `count_distinct`...: never null), else nil; judging reads it without making a Value.
+  /// The result of call `c` as an Int when the call counts (`AggregateKind.counts`: never
+  /// null), else nil; judging reads it without making a Value.
   func countResult(_ c: Int, group: Int) -> Int? {
     switch kinds[c] {
     case .count, .countNonNull, .countIf: return counts[c, group]

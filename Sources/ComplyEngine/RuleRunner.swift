@@ -172,13 +172,13 @@ final class RuleRunner {
       || (rule.aggregate?.computed.contains { readsKey($0.expression) } ?? false)
   }
 
-  /// Checks a window of rows: folds them into groups, or judges each.
   deinit {
     recentKeys.deallocate()
     recentLengths.deallocate()
     recentRows.deallocate()
   }
 
+  /// Checks a window of rows: folds them into groups, or judges each.
   func consume(_ window: RowWindow) {
     if groups != nil {
       selected.removeAll(keepingCapacity: true)
@@ -458,7 +458,7 @@ final class RuleRunner {
       }
       let forbid = forbid
       violatesAtCount = decidingCall.map { call, test in
-        [.count, .countNonNull, .countIf, .countDistinct].contains(plan.calls[call].kind)
+        plan.calls[call].kind.counts
           ? (0..<64).map { ComplyEngine.isViolation(test(.int(Int64($0))), forbid: forbid) } : []
       } ?? []
     }
@@ -550,7 +550,7 @@ final class RuleRunner {
       for (part, (_, column)) in expect.suppliedPositions.enumerated() {
         encoder.append(row.value(at: column), part: part)
       }
-      supplyOfRow.append(supplies.insert(encoder.comparable).number)
+      supplyOfRow.append(supplies.insert(encoder.comparableCopy()).number)
     }
     // Each group's tuple, and which supplied values its tuple has (tuple * supplies + supply);
     // each tuple's earliest group, whose spelling the tuple takes.

@@ -124,8 +124,6 @@ struct Compiler {
     }
   }
 
-  /// The row column `node` reads when it is nothing but that column: a text cell can then be
-  /// tested as the bytes the row holds, without making it a String.
   /// The `is null` / `is not null` tests of row columns that `node` is a chain of, joined by
   /// `op` (`and` or `or`); nil when any term is something else.
   private func nullTests(_ op: BinaryOperator, _ node: Checked) -> [(column: Int, negated: Bool)]? {
@@ -140,6 +138,8 @@ struct Compiler {
     }
   }
 
+  /// The row column `node` reads when it is nothing but that column: a text cell can then be
+  /// tested as the bytes the row holds, without making it a String.
   static func column(_ node: Checked) -> Int? {
     if case .reference(.column(let i), _) = node.kind { return i }
     return nil

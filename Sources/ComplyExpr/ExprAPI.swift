@@ -109,6 +109,14 @@ public enum AggregateKind: String, Sendable {
   /// `count_distinct(x)`: distinct non-null values.
   case countDistinct
   case sum, avg, min, max
+
+  /// Whether the call counts rows or values: its result is an integer, never null.
+  public var counts: Bool {
+    switch self {
+    case .count, .countNonNull, .countIf, .countDistinct: return true
+    case .sum, .avg, .min, .max: return false
+    }
+  }
 }
 
 /// One aggregate call found while compiling a group-level expression; the engine keeps one

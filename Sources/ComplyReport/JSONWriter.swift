@@ -170,13 +170,6 @@ public struct JSONWriter: ~Copyable {
     raw(": ")
   }
 
-  /// A key known when the program was built (no String made or read).
-  public mutating func key(_ key: StaticString) {
-    startMember()
-    key.withUTF8Buffer { quote($0) }
-    raw(": ")
-  }
-
   /// Ends the object: `{}` when it has no members.
   public mutating func endObject() {
     close(empty: "{}", end: "}")

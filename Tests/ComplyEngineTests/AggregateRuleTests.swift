@@ -105,6 +105,7 @@ struct AggregateRuleTests {
     ("require: count(次数) < 64", ["A", "B"]),
     ("forbid: count_distinct(次数) >= 3", ["A"]),
     ("require: count() > 63", ["C", "D"]),
+    ("require: count_if(次数 == 1) < 64", ["B"]),
   ])
   func aCountJudgesItsGroupsAtAnySize(condition: String, violating: [String]) throws {
     var fees = "学籍号,次数\n"

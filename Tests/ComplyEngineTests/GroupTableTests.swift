@@ -133,6 +133,27 @@ struct GroupTableTests {
   }
 }
 
+extension GroupTableTests {
+  /// Another table's keys are looked up by their stored hashes, and only bytes decide: with
+  /// every hash alike, or alike per length, each key finds its own group or none.
+  @Test(arguments: [0, 1])
+  func collidingHashesLookUpAnotherTablesKeysByTheirBytes(weakness: Int) {
+    let weak: (UnsafeRawBufferPointer) -> UInt64 = weakness == 0 ? { _ in 42 } : { UInt64($0.count) }
+    var mine = GroupTable(arity: 2, hash: weak)
+    var theirs = GroupTable(arity: 2, hash: weak)
+    let keys: [[Value]] = (0..<300).map { [.string(String($0 % 10)), .int(Int64($0 / 10))] }
+    for key in keys[..<200] { _ = mine.group(of: key, at: [0, 1]) }
+    for key in keys[100...] { _ = theirs.group(of: key, at: [0, 1]) }
+    var found: [Int?] = []
+    mine.lookUp(groups: 0..<theirs.count, in: theirs) { _, group in found.append(group) }
+    #expect(found == (0..<200).map { 100 + $0 < 200 ? 100 + $0 : nil })
+    for g in 0..<theirs.count {
+      let expected = 100 + g < 200 ? (100 + g, false) : (100 + g, true)
+      #expect(mine.group(ofGroup: g, in: theirs) == expected)
+    }
+  }
+}
+
 struct GroupStateTests {
   /// `group_by: [学籍号]` over rows (学籍号, 金额) with the given aggregates of 金额.
   func state(_ kinds: [AggregateKind]) -> GroupState {

@@ -91,6 +91,30 @@ struct LookupSetTests {
     #expect(result.datasets.map(\.summary.rows) == [5, 7])
   }
 
+  /// schools in twelve files of two rows, which two workers read whole, one file each at a
+  /// time: the sets gathered while it streams are the ones one worker gathers.
+  @Test func setsGatheredFromWholeFilesAgree() throws {
+    let own = """
+        - id: OWN
+          dataset: schools
+          forbid: 编号 > 10
+          message: "{学校}|{编号}"
+      """
+    let rows = Self.files(schoolRows: 20)["schools.csv"]!.split(separator: "\n").dropFirst()
+    var files = ["fees.csv": Self.fees]
+    for f in 0..<12 {
+      files["schools\(f).csv"] = "学校,编号,费率\n" + rows[rows.startIndex + 2 * f..<rows.startIndex + 2 * f + 2].joined(separator: "\n") + "\n"
+    }
+    let sizes = files.filter { $0.key.hasPrefix("schools") }.map(\.value.utf8.count)
+    #expect(DatasetStream.handsOutWholeFiles(sizes: sizes, workers: 2))
+    for workers in [1, 2] {
+      let result = try Workspace(rules: Self.rules(schoolsRule: own), files: files).check { $0.workers = workers }
+      var found = found(result, rules: ["TEXT", "INTEGER", "DECIMAL", "OWN"])
+      #expect(found.removeValue(forKey: "OWN")?.count == 21)
+      #expect(found == Self.expected)
+    }
+  }
+
   /// schools' own rule tests its own set, or fees' set while fees' rules test schools' sets.
   @Test(arguments: ["学校 in schools.学校 and 编号 < 10", "编号 in fees.编号"])
   func aDatasetTestingItsOwnSetOrOneTestingItsTesterAgree(condition: String) throws {

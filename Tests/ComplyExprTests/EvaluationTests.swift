@@ -230,6 +230,19 @@ struct EvaluationTests {
     #expect(evaluate("金额 <= std.标准金额") == "null")
   }
 
+  /// The values passing `x op c` for a date or integer constant, at the limits of Int.
+  @Test func passingRangesAtTheLimits() {
+    #expect(Compiler.passing(.less, .int(.min)) == nil)
+    #expect(Compiler.passing(.greater, .int(.max)) == nil)
+    #expect(Compiler.passing(.lessEqual, .int(.min))?.range == Int.min...Int.min)
+    #expect(Compiler.passing(.greaterEqual, .int(.max))?.range == Int.max...Int.max)
+    #expect(Compiler.passing(.greater, .date(Day(ordinal: 5)))?.range == 6...Int.max)
+    #expect(Compiler.passing(.greater, .date(Day(ordinal: 5)))?.isDate == true)
+    #expect(Compiler.passing(.less, .int(0))?.range == Int.min...(-1))
+    #expect(Compiler.passing(.equal, .int(1)) == nil)
+    #expect(Compiler.passing(.less, .decimal(ExactDecimal(parsing: "1.5")!)) == nil)
+  }
+
   @Test func aMissingRowReadsAsNull() throws {
     let expression = try #require(compiled("金额 is null and 姓名 is null"))
     #expect(show(expression.evaluate(EvalFrame())) == "bool true")
