@@ -207,9 +207,9 @@ public struct JSONWriter: ~Copyable {
         parts.deallocate()
       }
       let level = self.level
-      let hasItems = open[open.count - 1]
       Concurrently.forEach(slices) { k in
-        var slice = JSONWriter(itemsAt: level, hasItems: hasItems || k > 0)
+        // The array was just begun: only the slices after the first follow items.
+        var slice = JSONWriter(itemsAt: level, hasItems: k > 0)
         for i in k * size..<min(count, (k + 1) * size) {
           slice.item()
           write(i, &slice)

@@ -33,9 +33,11 @@ struct JSONWriterTests {
   func itemsMadeWhenWrittenLookLikeAnArrayOfThem(count: Int) {
     func item(_ i: Int) -> JSONValue { .object([("n", .int(i)), ("text", .string("第\(i)条"))]) }
     let made = JSONValue.object([("violations", .items(count: count) { k, writer in item(k).write(to: &writer) })])
-    let built = JSONValue.object([("violations", .array((0..<count).map(item)))])
-    #expect(made.serialized() == built.serialized())
-    #expect(made.utf8() == Array(built.serialized().utf8))
+    // Spelled out, not written by JSONWriter: `.array` writes its items the same way.
+    let items = (0..<count).map { "    {\n      \"n\": \($0),\n      \"text\": \"第\($0)条\"\n    }" }
+    let expected =
+      count == 0 ? "{\n  \"violations\": []\n}" : "{\n  \"violations\": [\n" + items.joined(separator: ",\n") + "\n  ]\n}"
+    #expect(made.serialized() == expected)
   }
 
   /// The escaping JSONWriter promises, a character at a time.
