@@ -139,6 +139,18 @@ struct GroupTable {
     return (insert(at: slot, hash: h), true)
   }
 
+  /// The group number of the key whose comparable bytes are `key` (KeyEncoder's, or
+  /// `appendComparableBytes`'), added as a new group when unseen.
+  mutating func group(ofComparable key: UnsafeBufferPointer<UInt8>) -> (group: Int, isNew: Bool) {
+    encoder.load(comparable: key, trailer: UnsafeBufferPointer(start: nil, count: 0))
+    return groupOfEncodedKey()
+  }
+
+  /// The group number of the key whose comparable bytes are `key`; nil when no row had it.
+  func group(findingComparable key: UnsafeBufferPointer<UInt8>) -> Int? {
+    probe(hash(UnsafeRawBufferPointer(key)), key).group
+  }
+
   /// The group number of group `g` of `other` (a table of the same rule over other rows),
   /// added as a new group when unseen. The record's bytes are copied as they are: merging
   /// workers' tables decodes no key. `other` must hash keys as this table does (tables of one
@@ -383,9 +395,6 @@ struct KeyEncoder {
   /// The length of the comparable bytes.
   private(set) var comparableCount = 0
   private(set) var trailer: [UInt8] = []
-
-  /// A copy of the comparable bytes, for a caller that keeps them.
-  func comparableCopy() -> [UInt8] { Array(buffer[..<comparableCount]) }
 
   /// `body` of the comparable bytes.
   func withComparable<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {

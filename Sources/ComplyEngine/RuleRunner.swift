@@ -519,7 +519,7 @@ final class RuleRunner {
     // The rows by their shared values, and the values each supplies to a key as comparable
     // bytes, numbered (rows supplying equal values share a number).
     var agreeing: [[Value]: [Int]] = [:]
-    var supplies = ByteStringNumbers()
+    var supplies = GroupTable(arity: expect.suppliedPositions.count)
     var supplyOfRow: [Int] = []
     var encoder = KeyEncoder()
     for (r, row) in table.rows.enumerated() {
@@ -528,12 +528,12 @@ final class RuleRunner {
       for (part, (_, column)) in expect.suppliedPositions.enumerated() {
         encoder.append(row.value(at: column), part: part)
       }
-      supplyOfRow.append(supplies.insert(encoder.comparableCopy()).number)
+      supplyOfRow.append(encoder.withComparable { supplies.group(ofComparable: $0).group })
     }
     // Each group's tuple, and which supplied values its tuple has (tuple * supplies + supply);
     // each tuple's earliest group, whose spelling the tuple takes.
     let suppliedPositions = expect.suppliedPositions.map(\.groupPosition)
-    var tupleNumbers = ByteStringNumbers()
+    var tupleNumbers = GroupTable(arity: expect.perPositions.count)
     var earliest: [(state: Int, group: Int, position: Int)] = []
     var present = Set<Int>()
     var bytes: [UInt8] = []
@@ -541,7 +541,7 @@ final class RuleRunner {
       for group in 0..<state.count where skipped?[group] ?? -1 < 0 {
         bytes.removeAll(keepingCapacity: true)
         state.appendKeyBytes(of: group, parts: expect.perPositions, to: &bytes)
-        let (tuple, isNew) = tupleNumbers.insert(bytes)
+        let (tuple, isNew) = bytes.withUnsafeBufferPointer { tupleNumbers.group(ofComparable: $0) }
         let position = state.firstPosition(of: group)
         if isNew {
           earliest.append((i, group, position))
@@ -550,7 +550,9 @@ final class RuleRunner {
         }
         bytes.removeAll(keepingCapacity: true)
         state.appendKeyBytes(of: group, parts: suppliedPositions, to: &bytes)
-        if let supply = supplies.number(of: bytes) { present.insert(tuple * supplies.count + supply) }
+        if let supply = bytes.withUnsafeBufferPointer({ supplies.group(findingComparable: $0) }) {
+          present.insert(tuple * supplies.count + supply)
+        }
       }
     }
     var key: [Value] = []
@@ -582,29 +584,6 @@ final class RuleRunner {
   /// of 12.7k tuples, perf).
   static func text(of tuple: [Value]) -> String {
     "[" + tuple.map(\.description).joined(separator: ", ") + "]"
-  }
-}
-
-/// Numbers distinct byte strings 0, 1, 2, … in the order first seen: expected groups' tuples
-/// and supplied values by their comparable key bytes. Each is hashed as one buffer: `[UInt8]`'s
-/// own hash feeds Hasher a byte at a time (a third of finding the tuples of 150k groups, perf).
-private struct ByteStringNumbers {
-  private struct Key: Hashable {
-    var bytes: [UInt8]
-    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-  }
-
-  private var numbers: [Key: Int] = [:]
-
-  var count: Int { numbers.count }
-
-  func number(of bytes: [UInt8]) -> Int? { numbers[Key(bytes: bytes)] }
-
-  /// The number of `bytes`, a new one when they were not seen before.
-  mutating func insert(_ bytes: [UInt8]) -> (number: Int, isNew: Bool) {
-    if let n = numbers[Key(bytes: bytes)] { return (n, false) }
-    numbers[Key(bytes: bytes)] = numbers.count
-    return (numbers.count - 1, true)
   }
 }
 
